@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Common;
+
+namespace Portal.Domain.Customers;
+
+internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
+{
+    public void Configure(EntityTypeBuilder<Customer> builder)
+    {
+        builder.ToTable("customers", t =>
+        {
+            t.HasCheckConstraint("ck_customers_mobile", "mobile ~ '^[6-9][0-9]{9}$'");
+            t.HasCheckConstraint("ck_customers_pin_code", "address_pin_code ~ '^[1-9][0-9]{5}$'");
+            t.HasCheckConstraint("ck_customers_email_lower", "email IS NULL OR email = lower(email)");
+            t.HasCheckConstraint("ck_customers_stop_order", "stop_order IS NULL OR stop_order > 0");
+        });
+
+        builder.Property(c => c.Name).HasMaxLength(Limits.NameLength);
+        builder.Property(c => c.Mobile).HasMaxLength(Limits.MobileLength);
+        builder.Property(c => c.Email).HasMaxLength(Limits.EmailLength);
+        builder.HasIndex(c => c.Mobile).IsUnique();
+        builder.HasIndex(c => c.Email).IsUnique();
+
+        builder.OwnsOne(c => c.Address, address =>
+        {
+            address.Property(a => a.Line).HasMaxLength(Limits.AddressLineLength);
+            address.Property(a => a.Area).HasMaxLength(Limits.AreaLength);
+            address.Property(a => a.City).HasMaxLength(Limits.CityLength);
+            address.Property(a => a.PinCode).HasMaxLength(Limits.PinCodeLength).IsFixedLength();
+        });
+        builder.Navigation(c => c.Address).IsRequired();
+
+        builder.HasOne(c => c.User)
+            .WithOne(u => u.Customer)
+            .HasForeignKey<Customer>(c => c.UserId)
+            .IsRequired()
+            .OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => c.UserId).IsUnique();
+
+        builder.HasOne(c => c.Route)
+            .WithMany(r => r.Customers)
+            .HasForeignKey(c => c.RouteId)
+            .OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.RouteId, c.StopOrder });
+
+        builder.Property(c => c.Version).IsRowVersion();
+    }
+}

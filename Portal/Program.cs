@@ -1,0 +1,87 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+using Portal.Components;
+using Portal.Components.Account;
+using Portal.Domain.Common;
+using Portal.Domain.Customers;
+using Portal.Domain.Dashboard;
+using Portal.Domain.Data;
+using Portal.Domain.Routes;
+using Portal.Infrastructure;
+
+// The one appsettings.json sits at the repository root and is copied next to the binaries,
+// so the content root is where the portal runs from, whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+CultureInfo.DefaultThreadCurrentCulture = IndianFormats.Culture;
+CultureInfo.DefaultThreadCurrentUICulture = IndianFormats.Culture;
+
+var connectionString = builder.Configuration.GetConnectionString("Portal")
+    ?? throw new InvalidOperationException("ConnectionStrings:Portal is missing from appsettings.json.");
+
+builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<PortalClock>();
+
+builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UsePortalDatabase(connectionString));
+
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<IdentityRedirectManager>();
+builder.Services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+builder.Services.AddAuthentication(options =>
+    {
+        options.DefaultScheme = IdentityConstants.ApplicationScheme;
+        options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+    })
+    .AddIdentityCookies();
+builder.Services.AddPortalIdentity();
+builder.Services.AddAuthorization(options =>
+{
+    // Every page must say who may see it; nothing is open by accident.
+    options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+});
+
+builder.Services.AddScoped<OfficeOverview>();
+builder.Services.AddScoped<AgentRoutes>();
+builder.Services.AddScoped<CustomerSelf>();
+
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
+app.MapHealthChecks("/health").AllowAnonymous();
+
+await PortalDatabase.InitialiseAsync(app.Services);
+if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Portal:SeedDemoData", true))
+{
+    await DemoData.SeedAsync(app.Services, app.Services.GetRequiredService<TimeProvider>());
+    app.Logger.LogInformation("Demo data is loaded. Sign in with any of these (password for all: {Password}):{NewLine}{Logins}",
+        DemoData.Password, Environment.NewLine, DemoData.Describe());
+}
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the tests.</summary>
+public partial class Program;
