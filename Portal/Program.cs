@@ -5,11 +5,9 @@ using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Domain;
 using Portal.Domain.Common;
-using Portal.Domain.Customers;
-using Portal.Domain.Dashboard;
 using Portal.Domain.Data;
-using Portal.Domain.Routes;
 using Portal.Infrastructure;
 
 // The one appsettings.json sits at the repository root and is copied next to the binaries,
@@ -28,7 +26,6 @@ var connectionString = builder.Configuration.GetConnectionString("Portal")
 
 builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section));
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<PortalClock>();
 
 builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UsePortalDatabase(connectionString));
 
@@ -51,9 +48,7 @@ builder.Services.AddAuthorization(options =>
     options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
 });
 
-builder.Services.AddScoped<OfficeOverview>();
-builder.Services.AddScoped<AgentRoutes>();
-builder.Services.AddScoped<CustomerSelf>();
+builder.Services.AddPortalDomain();
 
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 

@@ -48,6 +48,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.HasPostgresExtension("btree_gist");
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
 
         builder.Entity<IdentityRole>().ToTable("roles");

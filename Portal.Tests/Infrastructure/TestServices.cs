@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Domain;
 using Portal.Domain.Common;
 using Portal.Domain.Data;
 using Portal.Infrastructure;
@@ -20,7 +21,7 @@ public static class TestServices
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(DefaultNow));
         services.AddOptions<PortalOptions>();
-        services.AddSingleton<PortalClock>();
+        services.AddPortalDomain();
         services.AddDbContextFactory<PortalDbContext>(options => options.UsePortalDatabase(TestDatabase.ConnectionStringFor(database)));
         services.AddHttpContextAccessor();
         services.AddAuthentication();

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Domain.Common;
 using Portal.Domain.Data;
 using Portal.Domain.Identity;
 
@@ -34,6 +36,10 @@ internal static class IdentitySetup
             .AddClaimsPrincipalFactory<PortalClaimsFactory>()
             .AddDefaultTokenProviders();
 
+        services.AddDataProtection();
+        // Activation (set-password) links are Identity reset tokens; they live as long as the portal's setting says.
+        services.AddOptions<DataProtectionTokenProviderOptions>()
+            .Configure<IOptions<PortalOptions>>((tokens, portal) => tokens.TokenLifespan = TimeSpan.FromDays(portal.Value.ActivationLinkDays));
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
         services.ConfigureApplicationCookie(options =>
         {

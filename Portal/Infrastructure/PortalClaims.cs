@@ -24,3 +24,10 @@ internal sealed class PortalClaimsFactory(UserManager<PortalUser> users, RoleMan
         return identity;
     }
 }
+
+public static class CallerExtensions
+{
+    /// <summary>The signed-in person as the domain services want them: id, name and roles.</summary>
+    public static async Task<Domain.Common.Caller> GetCallerAsync(this Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> state) =>
+        Domain.Common.Caller.From((await state).User, PortalClaims.DisplayName);
+}

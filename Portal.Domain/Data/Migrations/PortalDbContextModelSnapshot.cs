@@ -21,6 +21,7 @@ namespace Portal.Domain.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gist");
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -618,6 +619,21 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasIndex("RouteId", "StopOrder")
                         .HasDatabaseName("ix_customers_route_id_stop_order");
+
+                    b.HasIndex(new[] { "Mobile" }, "ix_customers_mobile_trgm")
+                        .HasDatabaseName("ix_customers_mobile_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Mobile" }, "ix_customers_mobile_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Mobile" }, "ix_customers_mobile_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Name", "Id" }, "ix_customers_name_id")
+                        .HasDatabaseName("ix_customers_name_id");
+
+                    b.HasIndex(new[] { "Name" }, "ix_customers_name_trgm")
+                        .HasDatabaseName("ix_customers_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_customers_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_customers_name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("customers", null, t =>
                         {
@@ -1642,6 +1658,18 @@ namespace Portal.Domain.Data.Migrations
                                 .IsFixedLength();
 
                             b1.HasKey("CustomerId");
+
+                            b1.HasIndex(new[] { "Area" }, "ix_customers_area_trgm")
+                                .HasDatabaseName("ix_customers_area_trgm");
+
+                            NpgsqlIndexBuilderExtensions.HasMethod(b1.HasIndex(new[] { "Area" }, "ix_customers_area_trgm"), "gin");
+                            NpgsqlIndexBuilderExtensions.HasOperators(b1.HasIndex(new[] { "Area" }, "ix_customers_area_trgm"), new[] { "gin_trgm_ops" });
+
+                            b1.HasIndex(new[] { "PinCode" }, "ix_customers_pin_code_trgm")
+                                .HasDatabaseName("ix_customers_pin_code_trgm");
+
+                            NpgsqlIndexBuilderExtensions.HasMethod(b1.HasIndex(new[] { "PinCode" }, "ix_customers_pin_code_trgm"), "gin");
+                            NpgsqlIndexBuilderExtensions.HasOperators(b1.HasIndex(new[] { "PinCode" }, "ix_customers_pin_code_trgm"), new[] { "gin_trgm_ops" });
 
                             b1.ToTable("customers");
 

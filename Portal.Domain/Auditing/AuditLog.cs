@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+
+namespace Portal.Domain.Auditing;
+
+public static class AuditActions
+{
+    public const string CustomerCreated = "customer.created";
+    public const string CustomerEdited = "customer.edited";
+    public const string CustomerDeactivated = "customer.deactivated";
+    public const string CustomerReactivated = "customer.reactivated";
+    public const string AccountLinked = "account.linked";
+    public const string ActivationLinkIssued = "account.activation_link";
+    public const string InitialPasswordSet = "account.initial_password";
+    public const string AccountUnlocked = "account.unlocked";
+    public const string AccountActivated = "account.activated";
+    public const string UserCreated = "user.created";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string RolesChanged = "user.roles_changed";
+    public const string ProductCreated = "product.created";
+    public const string ProductEdited = "product.edited";
+    public const string PriceAdded = "product.price_added";
+    public const string RouteCreated = "route.created";
+    public const string RouteEdited = "route.edited";
+    public const string RouteAgentsChanged = "route.agents_changed";
+    public const string RouteStopsChanged = "route.stops_changed";
+}
+
+public sealed record AuditRow(
+    long Id, DateTimeOffset At, string ActorName, string Action, string EntityType, string EntityId,
+    int? CustomerId, string Summary, string? Before, string? After);
+
+public sealed record AuditQuery(int Page = 0, int PageSize = 50, string? Search = null, string? Action = null, int? CustomerId = null);
+
+/// <summary>Writes audit entries into the same unit of work as the change they describe, and reads them back.</summary>
+public sealed class AuditLog(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Adds an entry to <paramref name="db"/>; it is saved with the change.</summary>
+    public AuditEntry Add(PortalDbContext db, Caller actor, string action, string entityType, object entityId,
+        string summary, int? customerId = null, object? before = null, object? after = null)
+    {
+        var entry = new AuditEntry
+        {
+            At = time.GetUtcNow(),
+            ActorUserId = actor.UserId,
+            ActorName = Truncate(actor.Name, Identity.PortalUser.DisplayNameMaxLength),
+            Action = action,
+            EntityType = entityType,
+            EntityId = Convert.ToString(entityId, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            CustomerId = customerId,
+            Summary = summary,
+            Before = before is null ? null : JsonSerializer.Serialize(before, Json),
+            After = after is null ? null : JsonSerializer.Serialize(after, Json),
+        };
+        db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>Managers read the whole log; office staff read one customer's entries.</summary>
+    public async Task<(IReadOnlyList<AuditRow> Rows, int Total)> SearchAsync(Caller caller, AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        if (query.CustomerId is null)
+        {
+            caller.Require(Identity.Roles.Managers);
+        }
+        else
+        {
+            caller.Require(Identity.Roles.Office);
+        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var entries = db.AuditEntries.AsNoTracking();
+        if (query.CustomerId is { } customerId)
+        {
+            entries = entries.Where(a => a.CustomerId == customerId);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Action))
+        {
+            entries = entries.Where(a => a.Action == query.Action);
+        }
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var pattern = $"%{Like.Escape(query.Search.Trim())}%";
+            entries = entries.Where(a => EF.Functions.ILike(a.Summary, pattern) || EF.Functions.ILike(a.ActorName, pattern));
+        }
+        var total = await entries.CountAsync(cancellationToken);
+        var rows = await entries
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id)
+            .Skip(query.Page * query.PageSize).Take(query.PageSize)
+            .Select(a => new AuditRow(a.Id, a.At, a.ActorName, a.Action, a.EntityType, a.EntityId, a.CustomerId, a.Summary, a.Before, a.After))
+            .ToListAsync(cancellationToken);
+        return (rows, total);
+    }
+
+    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
+}

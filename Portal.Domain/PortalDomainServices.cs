@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Customers;
+using Portal.Domain.Dashboard;
+using Portal.Domain.Identity;
+using Portal.Domain.Products;
+using Portal.Domain.Routes;
+
+namespace Portal.Domain;
+
+public static class PortalDomainServices
+{
+    /// <summary>Every business service, as the portal, the tests and the benchmarks use them.</summary>
+    public static IServiceCollection AddPortalDomain(this IServiceCollection services)
+    {
+        services.AddSingleton<PortalClock>();
+        services.AddScoped<AuditLog>();
+        services.AddScoped<OfficeOverview>();
+        services.AddScoped<CustomerSelf>();
+        services.AddScoped<CustomerService>();
+        services.AddScoped<AgentRoutes>();
+        services.AddScoped<RoutePlanner>();
+        services.AddScoped<ProductCatalog>();
+        services.AddScoped<UserAdministration>();
+        return services;
+    }
+}
