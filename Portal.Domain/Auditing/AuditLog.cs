@@ -33,12 +33,29 @@ public sealed record AuditRow(
     long Id, DateTimeOffset At, string ActorName, string Action, string EntityType, string EntityId,
     int? CustomerId, string Summary, string? Before, string? After);
 
-public sealed record AuditQuery(int Page = 0, int PageSize = 50, string? Search = null, string? Action = null, int? CustomerId = null);
+/// <summary>One page of the log, newest first. <see cref="From"/> and <see cref="To"/> are calendar days in India, both included.</summary>
+public sealed record AuditQuery(
+    int Page = 0, int PageSize = 50, string? Search = null, string? Action = null, int? CustomerId = null,
+    DateOnly? From = null, DateOnly? To = null);
+
+/// <summary>An action the log can hold, with a label people read ("Roles changed" for <c>user.roles_changed</c>).</summary>
+public sealed record AuditActionOption(string Action, string Label);
 
 /// <summary>Writes audit entries into the same unit of work as the change they describe, and reads them back.</summary>
-public sealed class AuditLog(IDbContextFactory<PortalDbContext> contexts, TimeProvider time)
+public sealed class AuditLog(IDbContextFactory<PortalDbContext> contexts, TimeProvider time, PortalClock clock)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Every action in <see cref="AuditActions"/>, labelled from its constant's name, for filters and for showing entries.</summary>
+    public static IReadOnlyList<AuditActionOption> KnownActions { get; } = typeof(AuditActions)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => new AuditActionOption((string)f.GetRawConstantValue()!, Words(f.Name)))
+        .OrderBy(a => a.Label, StringComparer.Ordinal)
+        .ToList();
+
+    /// <summary>The label for <paramref name="action"/>; an action no constant names (an old one) shows as stored.</summary>
+    public static string LabelFor(string action) => KnownActions.FirstOrDefault(a => a.Action == action)?.Label ?? action;
 
     /// <summary>Adds an entry to <paramref name="db"/>; it is saved with the change.</summary>
     public AuditEntry Add(PortalDbContext db, Caller actor, string action, string entityType, object entityId,
@@ -82,6 +99,16 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> contexts, TimePr
         {
             entries = entries.Where(a => a.Action == query.Action);
         }
+        if (query.From is { } from)
+        {
+            var start = clock.StartOfDay(from).ToUniversalTime();
+            entries = entries.Where(a => a.At >= start);
+        }
+        if (query.To is { } to)
+        {
+            var end = clock.StartOfDay(to.AddDays(1)).ToUniversalTime();
+            entries = entries.Where(a => a.At < end);
+        }
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = $"%{Like.Escape(query.Search.Trim())}%";
@@ -94,6 +121,24 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> contexts, TimePr
             .Select(a => new AuditRow(a.Id, a.At, a.ActorName, a.Action, a.EntityType, a.EntityId, a.CustomerId, a.Summary, a.Before, a.After))
             .ToListAsync(cancellationToken);
         return (rows, total);
+    }
+
+    /// <summary>"RolesChanged" → "Roles changed".</summary>
+    private static string Words(string pascal)
+    {
+        var text = new System.Text.StringBuilder(pascal.Length + 4);
+        foreach (var c in pascal)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append(' ').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+        return text.ToString();
     }
 
     private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];

@@ -39,6 +39,9 @@ public class Customer
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Lower-cased name and area, kept by PostgreSQL (a generated column) for the grid's text search.</summary>
+    public string SearchText { get; private set; } = "";
+
     public uint Version { get; set; }
 }
 

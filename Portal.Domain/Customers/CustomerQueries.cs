@@ -57,3 +57,5 @@ public sealed record CustomerDetails(
 public sealed record ActivationLink(string RelativeUrl, DateTimeOffset ExpiresAt);
 
 public sealed record LinkCandidate(string UserId, string UserName, string DisplayName, string? Email);
+
+public sealed record RouteOption(int Id, string Name, int Stops);

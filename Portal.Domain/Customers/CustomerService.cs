@@ -360,7 +360,8 @@ public sealed class CustomerService(
             }
             else
             {
-                customers = customers.Where(c => EF.Functions.ILike(c.Name, pattern) || EF.Functions.ILike(c.Address.Area, pattern));
+                var lowered = pattern.ToLowerInvariant();
+                customers = customers.Where(c => EF.Functions.Like(c.SearchText, lowered));
             }
         }
         if (query.WithoutRoute)
@@ -448,6 +449,57 @@ public sealed class CustomerService(
             .OrderBy(u => u.DisplayName)
             .Select(u => new LinkCandidate(u.Id, u.UserName ?? "", u.DisplayName, u.Email))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The active routes, for pickers.</summary>
+    public async Task<IReadOnlyList<RouteOption>> RouteOptionsAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        caller.Require(Roles.Office);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Routes.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Name)
+            .Select(r => new RouteOption(r.Id, r.Name, r.Customers.Count))
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A customer opening their activation link sets their password. The token in the link is the credential;
+    /// it works once and expires after the configured number of days.
+    /// </summary>
+    public async Task<Result<string>> ActivateAsync(string userId, string code, string password, CancellationToken cancellationToken = default)
+    {
+        const string expired = "This link has expired or has already been used. Ask the office for a new one.";
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await db.Users.Include(u => u.Customer).SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null || user.IsDisabled)
+        {
+            return new Problem(expired);
+        }
+        string token;
+        try
+        {
+            token = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(code));
+        }
+        catch (FormatException)
+        {
+            return new Problem(expired);
+        }
+        var reset = await users.ResetPasswordAsync(user, token, password);
+        if (!reset.Succeeded)
+        {
+            return reset.Errors.Any(e => e.Code == "InvalidToken")
+                ? new Problem(expired)
+                : Result<string>.Fail(reset.Errors.Select(e => new Problem(e.Description, "Password")));
+        }
+        user.MustChangePassword = false;
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.UpdateAsync(user);
+        audit.Add(db, new Caller(user.Id, user.DisplayName, new HashSet<string> { Roles.Customer }), AuditActions.AccountActivated,
+            EntityType, user.Customer?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? user.Id,
+            $"{user.DisplayName} set their password", user.Customer?.Id);
+        await db.SaveChangesAsync(cancellationToken);
+        return Result<string>.Ok(user.UserName ?? "");
     }
 
     private static async Task<List<Problem>> ValidateAsync(CustomerInput input, CancellationToken cancellationToken)

@@ -154,7 +154,8 @@ public static class DemoData
             ("Ghee", ProductUnit.Kg, 640m),
             ("Butter 100 g", ProductUnit.Piece, 58m),
         ];
-        var since = DateOnly.FromDateTime(now.UtcDateTime).AddMonths(-3);
+        var india = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
+        var since = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, india).DateTime).AddMonths(-3);
         var firstOfMonth = new DateOnly(since.Year, since.Month, 1);
         foreach (var (name, unit, price) in catalogue)
         {

@@ -96,8 +96,13 @@ public static class TestData
     public static SubscriptionSchedule Weekly(decimal weekdays, decimal weekend) => new()
     {
         Kind = ScheduleKind.Weekly,
-        Monday = weekdays, Tuesday = weekdays, Wednesday = weekdays, Thursday = weekdays, Friday = weekdays,
-        Saturday = weekend, Sunday = weekend,
+        Monday = weekdays,
+        Tuesday = weekdays,
+        Wednesday = weekdays,
+        Thursday = weekdays,
+        Friday = weekdays,
+        Saturday = weekend,
+        Sunday = weekend,
     };
 
     /// <summary>An active subscription from <paramref name="start"/> with one schedule (1 a day unless told otherwise), effective from the start.</summary>
@@ -196,6 +201,8 @@ public static class TestData
         {
             throw new ArgumentException("An invoice bills at least one delivery, and only deliveries with something delivered.", nameof(deliveries));
         }
+        // One transaction, as in billing: a refused invoice leaves no run behind and no gap in the numbers.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync() : null;
         var run = await AddBillingRunAsync(db, startedBy, deliveries[0].DeliveryDate);
         var financialYear = FinancialYearOf(run.PeriodMonth);
         var sequence = (await db.Database.SqlQuery<int>(
@@ -231,6 +238,10 @@ public static class TestData
         invoice.TotalAmount = invoice.Records.Sum(r => r.Amount);
         db.Invoices.Add(invoice);
         await db.SaveChangesAsync();
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync();
+        }
         return invoice;
     }
 

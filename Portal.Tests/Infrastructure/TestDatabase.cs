@@ -11,8 +11,13 @@ namespace Portal.Tests.Infrastructure;
 /// </summary>
 public static class TestDatabase
 {
-    public const string TemplateName = "portal_test_template";
     private const string Prefix = "portal_test_";
+
+    // Per process, so test runs side by side (two developers' terminals, an IDE and a script) never share a template.
+    private static readonly int ProcessId = Environment.ProcessId;
+    private static readonly string ProcessPrefix = $"{Prefix}{ProcessId}_";
+
+    public static string TemplateName { get; } = $"{ProcessPrefix}template";
 
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static bool templateReady;
@@ -34,7 +39,7 @@ public static class TestDatabase
     public static async Task<string> CreateAsync()
     {
         await EnsureTemplateAsync();
-        var name = Prefix + Guid.NewGuid().ToString("N")[..12];
+        var name = ProcessPrefix + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync($"CREATE DATABASE \"{name}\" TEMPLATE \"{TemplateName}\"");
         return name;
     }
@@ -42,7 +47,7 @@ public static class TestDatabase
     /// <summary>An empty database with no migrations applied, for tests of what happens before migration.</summary>
     public static async Task<string> CreateEmptyAsync()
     {
-        var name = Prefix + Guid.NewGuid().ToString("N")[..12];
+        var name = ProcessPrefix + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync($"CREATE DATABASE \"{name}\"");
         return name;
     }
@@ -71,7 +76,7 @@ public static class TestDatabase
             {
                 return;
             }
-            // Databases left behind by an earlier, interrupted run.
+            // Databases left behind by earlier, interrupted runs: those of processes that no longer exist.
             await using (var connection = new NpgsqlConnection(MaintenanceConnectionString))
             {
                 await connection.OpenAsync();
@@ -85,7 +90,7 @@ public static class TestDatabase
                         stale.Add(reader.GetString(0));
                     }
                 }
-                foreach (var name in stale)
+                foreach (var name in stale.Where(IsLeftOver))
                 {
                     await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
                     await drop.ExecuteNonQueryAsync();
@@ -103,6 +108,28 @@ public static class TestDatabase
         finally
         {
             TemplateLock.Release();
+        }
+    }
+
+    private static bool IsLeftOver(string database)
+    {
+        var parts = database[Prefix.Length..].Split('_');
+        if (!int.TryParse(parts[0], out var pid))
+        {
+            return true;
+        }
+        if (pid == ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
         }
     }
 

@@ -12,8 +12,8 @@ using Portal.Domain.Data;
 namespace Portal.Domain.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261125154137_CustomerSearchIndexes")]
-    partial class CustomerSearchIndexes
+    [Migration("20261125155147_CustomerSearch")]
+    partial class CustomerSearch
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -584,6 +584,14 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("route_id");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(221)
+                        .HasColumnType("character varying(221)")
+                        .HasColumnName("search_text")
+                        .HasComputedColumnSql("lower(name || ' ' || address_area)", true);
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -607,6 +615,9 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_customers");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_customers_created_at");
 
                     b.HasIndex("Email")
                         .IsUnique()
@@ -632,11 +643,11 @@ namespace Portal.Domain.Data.Migrations
                     b.HasIndex(new[] { "Name", "Id" }, "ix_customers_name_id")
                         .HasDatabaseName("ix_customers_name_id");
 
-                    b.HasIndex(new[] { "Name" }, "ix_customers_name_trgm")
-                        .HasDatabaseName("ix_customers_name_trgm");
+                    b.HasIndex(new[] { "SearchText" }, "ix_customers_search_text_trgm")
+                        .HasDatabaseName("ix_customers_search_text_trgm");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_customers_name_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_customers_name_trgm"), new[] { "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "SearchText" }, "ix_customers_search_text_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "SearchText" }, "ix_customers_search_text_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("customers", null, t =>
                         {
@@ -1656,17 +1667,16 @@ namespace Portal.Domain.Data.Migrations
                             b1.Property<string>("PinCode")
                                 .IsRequired()
                                 .HasMaxLength(6)
-                                .HasColumnType("character(6)")
-                                .HasColumnName("address_pin_code")
-                                .IsFixedLength();
+                                .HasColumnType("character varying(6)")
+                                .HasColumnName("address_pin_code");
 
                             b1.HasKey("CustomerId");
 
-                            b1.HasIndex(new[] { "Area" }, "ix_customers_area_trgm")
-                                .HasDatabaseName("ix_customers_area_trgm");
+                            b1.HasIndex(new[] { "Area" }, "ix_customers_area")
+                                .HasDatabaseName("ix_customers_area");
 
-                            NpgsqlIndexBuilderExtensions.HasMethod(b1.HasIndex(new[] { "Area" }, "ix_customers_area_trgm"), "gin");
-                            NpgsqlIndexBuilderExtensions.HasOperators(b1.HasIndex(new[] { "Area" }, "ix_customers_area_trgm"), new[] { "gin_trgm_ops" });
+                            b1.HasIndex(new[] { "PinCode" }, "ix_customers_pin_code")
+                                .HasDatabaseName("ix_customers_pin_code");
 
                             b1.HasIndex(new[] { "PinCode" }, "ix_customers_pin_code_trgm")
                                 .HasDatabaseName("ix_customers_pin_code_trgm");
