@@ -9,6 +9,9 @@ public static class PortalClaims
 {
     public const string DisplayName = "portal:display_name";
 
+    /// <summary>Present while the person still has to replace an initial password given by the office.</summary>
+    public const string MustChangePassword = "portal:must_change_password";
+
     /// <summary>The signed-in user's id, or null for an anonymous principal.</summary>
     public static string? UserId(this ClaimsPrincipal principal) => principal.FindFirstValue(ClaimTypes.NameIdentifier);
 }
@@ -21,6 +24,10 @@ internal sealed class PortalClaimsFactory(UserManager<PortalUser> users, RoleMan
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(PortalClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.UserName ?? "" : user.DisplayName));
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(PortalClaims.MustChangePassword, "true"));
+        }
         return identity;
     }
 }
