@@ -25,8 +25,9 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
     /// <summary>The portal's own database, to check what a page shows against what is stored.</summary>
     protected PortalDbContext PortalDatabase() => new(TestDatabase.OptionsFor(fixture.Server.Database));
 
-    protected static ILocator NavLink(IPage page, string text) =>
-        page.Locator("[data-testid=nav-menu] a.mud-nav-link", new PageLocatorOptions { HasTextString = text });
+    /// <summary>A link in the side menu by its exact name ("Routes" is not "My routes").</summary>
+    protected static ILocator NavLink(IPage page, string name) =>
+        page.GetByTestId("nav-menu").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = name, Exact = true });
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -5,11 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Domain;
 using Portal.Domain.Common;
-using Portal.Domain.Customers;
-using Portal.Domain.Dashboard;
 using Portal.Domain.Data;
-using Portal.Domain.Routes;
+using Portal.Infrastructure;
 
 namespace Portal.Tests.Infrastructure;
 
@@ -17,8 +16,13 @@ namespace Portal.Tests.Infrastructure;
 /// The one bunit base for Portal's components: MudBlazor services, loose JS interop (MudBlazor calls into JS that
 /// a test has no reason to fake) and bunit's fake authentication, signed out until a test signs someone in.
 /// </summary>
-public abstract class PortalTestContext : BunitContext
+public abstract class PortalTestContext : BunitContext, IAsyncLifetime
 {
+    // MudBlazor's popover services can only be disposed asynchronously; xunit disposes through this before Dispose().
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
     protected PortalTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -52,11 +56,10 @@ public abstract class PortalTestContext : BunitContext
     {
         Services.AddSingleton<TimeProvider>(database.Time);
         Services.AddOptions<PortalOptions>();
-        Services.AddSingleton<PortalClock>();
+        Services.AddPortalDomain();
         Services.AddSingleton(database.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>());
-        Services.AddScoped<OfficeOverview>();
-        Services.AddScoped<AgentRoutes>();
-        Services.AddScoped<CustomerSelf>();
+        Services.AddHttpContextAccessor();
+        Services.AddPortalIdentity();
     }
 
     /// <summary>Components with popovers (menus, selects, date pickers) need the provider rendered alongside them, as MainLayout does.</summary>

@@ -7,6 +7,8 @@ namespace Portal.Tests.Pages;
 
 public sealed class NavMenuTests : PortalTestContext
 {
+    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Routes", "Products", "Audit log", "Users and roles"];
+
     private IReadOnlyList<string> LinksFor(string role)
     {
         SignInAs(role, userId: $"user-{role}");
@@ -23,8 +25,21 @@ public sealed class NavMenuTests : PortalTestContext
         var links = LinksFor(role);
 
         Assert.Contains("Overview", links);
+        Assert.Contains("Customers", links);
         Assert.DoesNotContain("My routes", links);
         Assert.DoesNotContain("Home", links);
+    }
+
+    [Theory]
+    [InlineData(Roles.Admin, true, true)]
+    [InlineData(Roles.Manager, true, false)]
+    [InlineData(Roles.Staff, false, false)]
+    public void Only_managers_see_the_audit_log_and_only_admins_see_users_and_roles(string role, bool auditLog, bool users)
+    {
+        var links = LinksFor(role);
+
+        Assert.Equal(auditLog, links.Contains("Audit log"));
+        Assert.Equal(users, links.Contains("Users and roles"));
     }
 
     [Fact]
@@ -33,7 +48,7 @@ public sealed class NavMenuTests : PortalTestContext
         var links = LinksFor(Roles.DeliveryAgent);
 
         Assert.Contains("My routes", links);
-        Assert.DoesNotContain("Overview", links);
+        Assert.Empty(links.Intersect(OfficeLinks));
         Assert.DoesNotContain("Home", links);
     }
 
@@ -43,7 +58,7 @@ public sealed class NavMenuTests : PortalTestContext
         var links = LinksFor(Roles.Customer);
 
         Assert.Contains("Home", links);
-        Assert.DoesNotContain("Overview", links);
+        Assert.Empty(links.Intersect(OfficeLinks));
         Assert.DoesNotContain("My routes", links);
     }
 
