@@ -6,6 +6,7 @@ using Portal.Domain.Dashboard;
 using Portal.Domain.Identity;
 using Portal.Domain.Products;
 using Portal.Domain.Routes;
+using Portal.Domain.Subscriptions;
 
 namespace Portal.Domain;
 
@@ -20,6 +21,8 @@ public static class PortalDomainServices
         services.AddScoped<CustomerSelf>();
         services.AddScoped<CustomerService>();
         services.AddScoped<AgentRoutes>();
+        services.AddScoped<DueList>();
+        services.AddScoped<SubscriptionService>();
         services.AddScoped<RoutePlanner>();
         services.AddScoped<ProductCatalog>();
         services.AddScoped<UserAdministration>();

@@ -27,6 +27,13 @@ public static class AuditActions
     public const string RouteEdited = "route.edited";
     public const string RouteAgentsChanged = "route.agents_changed";
     public const string RouteStopsChanged = "route.stops_changed";
+    public const string SubscriptionCreated = "subscription.created";
+    public const string ScheduleChanged = "subscription.schedule_changed";
+    public const string SubscriptionPaused = "subscription.paused";
+    public const string PauseChanged = "subscription.pause_changed";
+    public const string OverrideSet = "subscription.override_set";
+    public const string OverrideRemoved = "subscription.override_removed";
+    public const string SubscriptionCancelled = "subscription.cancelled";
 }
 
 public sealed record AuditRow(

@@ -37,6 +37,15 @@ public sealed class PortalClock
 
     public bool IsOpenForChanges(DateOnly deliveryDate) => UtcNow < CutoffFor(deliveryDate);
 
+    /// <summary>The earliest delivery date that can still be changed: tomorrow before the cut-off, the day after once it has passed.</summary>
+    public DateOnly FirstOpenDate => IsOpenForChanges(Tomorrow) ? Tomorrow : Tomorrow.AddDays(1);
+
+    /// <summary>Why <paramref name="deliveryDate"/> can no longer be changed, in words for the page.</summary>
+    public string ClosedMessage(DateOnly deliveryDate) =>
+        deliveryDate <= Today
+            ? $"{IndianFormats.Date(deliveryDate)} has already begun; changes can be made from {IndianFormats.Date(FirstOpenDate)}."
+            : $"Changes for {IndianFormats.Date(deliveryDate)} closed at {_options.CutoffTime:HH:mm} on {IndianFormats.Date(deliveryDate.AddDays(-1))}. The earliest date you can change now is {IndianFormats.Date(FirstOpenDate)}.";
+
     public DateTimeOffset StartOfDay(DateOnly date)
     {
         var local = date.ToDateTime(TimeOnly.MinValue);
