@@ -3,9 +3,11 @@ using Portal.Domain.Auditing;
 using Portal.Domain.Common;
 using Portal.Domain.Customers;
 using Portal.Domain.Dashboard;
+using Portal.Domain.Deliveries;
 using Portal.Domain.Identity;
 using Portal.Domain.Products;
 using Portal.Domain.Routes;
+using Portal.Domain.SharedLinks;
 using Portal.Domain.Subscriptions;
 
 namespace Portal.Domain;
@@ -23,8 +25,11 @@ public static class PortalDomainServices
         services.AddScoped<AgentRoutes>();
         services.AddScoped<DueList>();
         services.AddScoped<SubscriptionService>();
+        services.AddScoped<DeliveryService>();
+        services.AddScoped<SharedLinkService>();
         services.AddScoped<RoutePlanner>();
         services.AddScoped<ProductCatalog>();
+        services.AddScoped<Orders.OrderService>();
         services.AddScoped<UserAdministration>();
         return services;
     }

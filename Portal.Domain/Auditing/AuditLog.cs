@@ -34,6 +34,12 @@ public static class AuditActions
     public const string OverrideSet = "subscription.override_set";
     public const string OverrideRemoved = "subscription.override_removed";
     public const string SubscriptionCancelled = "subscription.cancelled";
+    public const string DeliveryRecorded = "delivery.recorded";
+    public const string DeliveryCorrected = "delivery.corrected";
+    public const string SharedLinkCreated = "shared_link.created";
+    public const string SharedLinkRevoked = "shared_link.revoked";
+    public const string OrderPlaced = "order.placed";
+    public const string OrderCancelled = "order.cancelled";
 }
 
 public sealed record AuditRow(
@@ -82,6 +88,20 @@ public sealed class AuditLog(IDbContextFactory<PortalDbContext> contexts, TimePr
             After = after is null ? null : JsonSerializer.Serialize(after, Json),
         };
         db.AuditEntries.Add(entry);
+        return entry;
+    }
+
+    /// <summary>The same, for a delivery recorder: a person, or a shared link (then the link is the actor).</summary>
+    public AuditEntry Add(PortalDbContext db, Deliveries.Recorder recorder, string action, string entityType, object entityId,
+        string summary, int? customerId = null, object? before = null, object? after = null)
+    {
+        if (recorder.Caller is { } caller)
+        {
+            return Add(db, caller, action, entityType, entityId, summary, customerId, before, after);
+        }
+        var entry = Add(db, new Caller("", recorder.Name, new HashSet<string>()), action, entityType, entityId, summary, customerId, before, after);
+        entry.ActorUserId = null;
+        entry.ActorSharedLinkId = recorder.SharedLinkId;
         return entry;
     }
 
