@@ -457,7 +457,7 @@ public sealed class CustomerService(
         caller.Require(Roles.Office);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Routes.AsNoTracking().Where(r => r.IsActive).OrderBy(r => r.Name)
-            .Select(r => new RouteOption(r.Id, r.Name, r.Customers.Count))
+            .Select(r => new RouteOption(r.Id, r.Name, r.Customers.Count(c => c.Status == CustomerStatus.Active)))
             .ToListAsync(cancellationToken);
     }
 
