@@ -55,6 +55,43 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
         await SaveAsync(page, $"{role.ToLowerInvariant()}-{Suffix(device)}.png");
     }
 
+    public static TheoryData<string, string, string, BrowserDevice> OfficePages()
+    {
+        var data = new TheoryData<string, string, string, BrowserDevice>();
+        (string Login, string Path, string Name)[] pages =
+        [
+            ("staff@portal.test", "/customers", "customers"),
+            ("staff@portal.test", "/customers/1", "customer"),
+            ("staff@portal.test", "/customers/new", "customer-new"),
+            ("staff@portal.test", "/products", "products"),
+            ("staff@portal.test", "/routes", "routes"),
+            ("staff@portal.test", "/routes/1", "route"),
+            ("admin@portal.test", "/admin/users", "users"),
+            ("manager@portal.test", "/audit", "audit"),
+        ];
+        foreach (var (login, path, name) in pages)
+        {
+            data.Add(login, path, name, BrowserDevice.Desktop);
+            data.Add(login, path, name, BrowserDevice.Phone);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OfficePages))]
+    public async Task Office_pages(string login, string path, string name, BrowserDevice device)
+    {
+        var page = await NewPageAsync(device);
+        await BrowserFixture.SignInAsync(page, login, DemoData.Password);
+        await page.GotoAsync(path);
+        await page.WaitForSelectorAsync("[data-interactive=true] h1");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Expect(page.GetByTestId("access-denied")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
+
+        await SaveAsync(page, $"page-{name}-{Suffix(device)}.png");
+    }
+
     private static string Suffix(BrowserDevice device) => device == BrowserDevice.Phone ? "phone" : "desktop";
 
     private static async Task SaveAsync(IPage page, string fileName)
