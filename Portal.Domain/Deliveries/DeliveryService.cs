@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Domain.Auditing;
@@ -133,7 +134,7 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> contexts,
         }
         else
         {
-            line = await db.OrderLines.Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
+            line = await db.OrderLines.AsNoTracking().Include(l => l.Order).ThenInclude(o => o.Customer).Include(l => l.Product)
                 .SingleOrDefaultAsync(l => l.Id == input.OrderLineId, cancellationToken);
             if (line is null || line.Order.Customer.RouteId != input.RouteId || line.Order.DeliveryDate != input.Date
                 || line.Order.Status == OrderStatus.Cancelled || line.Order.Customer.Status != CustomerStatus.Active)
@@ -157,6 +158,19 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> contexts,
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        Order? order = null;
+        if (line is not null)
+        {
+            // One recording per order at a time: the order's status is worked out from all its lines' deliveries, so two
+            // lines recorded at once must not each miss the other's (nor fail on the order's version). Locked before
+            // anything is read, the second waits for the first to commit and then sees it.
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = {line.OrderId} FOR UPDATE", cancellationToken);
+            order = await db.Orders.SingleAsync(o => o.Id == line.OrderId, cancellationToken);
+            if (order.Status == OrderStatus.Cancelled || order.DeliveryDate != input.Date)
+            {
+                return new Problem("That item is not on this sheet.");
+            }
+        }
         var existing = await db.Deliveries.Include(d => d.RecordedBy)
             .SingleOrDefaultAsync(d => input.SubscriptionId != null
                 ? d.SubscriptionId == input.SubscriptionId && d.DeliveryDate == input.Date
@@ -196,9 +210,9 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> contexts,
         delivery.RecordedViaSharedLinkId = recorder.SharedLinkId;
         delivery.RecordedAt = clock.UtcNow;
 
-        if (line is not null)
+        if (order is not null)
         {
-            await UpdateOrderStatusAsync(db, line.Order, delivery, cancellationToken);
+            await UpdateOrderStatusAsync(db, order, delivery, cancellationToken);
         }
         if (before is not null || recorder.SharedLinkId is not null)
         {
@@ -213,11 +227,13 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> contexts,
         }
         catch (DbUpdateConcurrencyException)
         {
-            return await AlreadyRecordedAsync(input, cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return await AlreadyRecordedAsync(db, input, cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return await AlreadyRecordedAsync(input, cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return await AlreadyRecordedAsync(db, input, cancellationToken);
         }
         return Result<RecordedOutcome>.Ok(new RecordedOutcome(
             delivery.Id, delivery.Outcome, delivery.PlannedQuantity, delivery.DeliveredQuantity, delivery.Reason, delivery.ReasonNote,
@@ -280,20 +296,25 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> contexts,
         }
     }
 
-    private async Task<Result<RecordedOutcome>> AlreadyRecordedAsync(RecordInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// After losing a race (the unique index, or the record's version): who won, read on the same connection once the failed
+    /// transaction is rolled back, so a crowd of recorders never needs two connections each.
+    /// </summary>
+    private async Task<Result<RecordedOutcome>> AlreadyRecordedAsync(PortalDbContext db, RecordInput input, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var existing = await db.Deliveries.AsNoTracking()
             .Where(d => input.SubscriptionId != null
                 ? d.SubscriptionId == input.SubscriptionId && d.DeliveryDate == input.Date
                 : d.OrderLineId == input.OrderLineId)
             .Select(d => new { Name = d.RecordedBy != null ? d.RecordedBy.DisplayName : "a shared link", d.RecordedAt })
-            .SingleAsync(cancellationToken);
-        return AlreadyRecorded(existing.Name, existing.RecordedAt);
+            .SingleOrDefaultAsync(cancellationToken);
+        return existing is null
+            ? new Problem(ConcurrencyMessages.ChangedBySomeoneElse)
+            : AlreadyRecorded(existing.Name, existing.RecordedAt);
     }
 
     private Problem AlreadyRecorded(string name, DateTimeOffset at) =>
-        new($"Already recorded by {name} at {TimeZoneInfo.ConvertTime(at, clock.Zone):HH:mm}. Reload the sheet to see it, then correct it if needed.");
+        new($"Already recorded by {name} at {TimeZoneInfo.ConvertTime(at, clock.Zone).ToString("HH:mm", CultureInfo.InvariantCulture)}. Reload the sheet to see it, then correct it if needed.");
 
     private async Task RequireSheetAsync(PortalDbContext db, Recorder recorder, int routeId, DateOnly date, bool forRecording, CancellationToken cancellationToken)
     {

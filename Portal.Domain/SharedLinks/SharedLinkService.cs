@@ -50,7 +50,8 @@ public sealed class SharedLinkService(IDbContextFactory<PortalDbContext> context
         {
             return new Problem("Links are for today's sheet or a later one.", "SheetDate");
         }
-        var expiry = expiresAt ?? clock.EndOfDay(sheetDate);
+        // Stored as timestamptz, which Npgsql writes only from UTC; the end of the day comes in India's offset.
+        var expiry = (expiresAt ?? clock.EndOfDay(sheetDate)).ToUniversalTime();
         if (expiry <= clock.UtcNow)
         {
             return new Problem("The link would already have expired.", "ExpiresAt");
@@ -69,11 +70,14 @@ public sealed class SharedLinkService(IDbContextFactory<PortalDbContext> context
             CreatedByUserId = caller.UserId,
             CreatedAt = clock.UtcNow,
         };
+        // The audit entry names the link by its id, known only once saved: two saves, one transaction.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.SharedLinks.Add(link);
         await db.SaveChangesAsync(cancellationToken);
         audit.Add(db, caller, AuditActions.SharedLinkCreated, EntityType, link.Id,
             $"Shared the {route.Name} sheet for {IndianFormats.Date(sheetDate)} until {clock.Format(expiry)}");
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Result<SharedLinkCreated>.Ok(new SharedLinkCreated(link.Id, token, expiry));
     }
 
