@@ -63,6 +63,7 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
             ("staff@portal.test", "/customers", "customers"),
             ("staff@portal.test", "/customers/1", "customer"),
             ("staff@portal.test", "/customers/new", "customer-new"),
+            ("staff@portal.test", "/orders", "orders"),
             ("staff@portal.test", "/products", "products"),
             ("staff@portal.test", "/routes", "routes"),
             ("staff@portal.test", "/routes/1", "route"),

@@ -14,7 +14,7 @@ namespace Portal.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class SignInTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
-    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Routes", "Products"];
+    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Orders", "Routes", "Products"];
 
     public static TheoryData<string> DemoRoles => new(DemoData.Logins.Select(l => l.Role));
 

@@ -7,7 +7,7 @@ namespace Portal.Tests.Pages;
 
 public sealed class NavMenuTests : PortalTestContext
 {
-    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Routes", "Products", "Audit log", "Users and roles"];
+    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Orders", "Routes", "Products", "Audit log", "Users and roles"];
 
     private IReadOnlyList<string> LinksFor(string role)
     {
