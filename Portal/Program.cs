@@ -64,8 +64,18 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+    // The circuit's own endpoints (/_blazor, its negotiate and initializers) are open to anyone, as without a fallback policy,
+    // so a page marked [AllowAnonymous] (a substitute's shared delivery sheet) becomes interactive. Pages keep their own [Authorize].
+    .Add(endpoint =>
+    {
+        if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } path } && path.TrimStart('/').StartsWith("_blazor", StringComparison.Ordinal))
+        {
+            endpoint.Metadata.Add(new AllowAnonymousAttribute());
+        }
+    });
 app.MapAccountEndpoints();
+app.MapDeliveryExports();
 app.MapHealthChecks("/health").AllowAnonymous();
 
 await PortalDatabase.InitialiseAsync(app.Services);
