@@ -30,14 +30,33 @@ try
     var line = benchmark switch
     {
         "customers-grid" => await CustomersGridBenchmark.RunAsync(options, connectionString),
-        _ => throw new ArgumentException($"Unknown benchmark '{benchmark}'. Known: customers-grid."),
+        "due-list" => await DueListBenchmark.RunAsync(options, connectionString),
+        "delivery-sheet" => await DeliverySheetBenchmark.RunAsync(options, connectionString),
+        _ => throw new ArgumentException($"Unknown benchmark '{benchmark}'. Known: customers-grid, due-list, delivery-sheet."),
     };
     Console.WriteLine(line);
 }
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    await ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+    await DropAsync(maintenance, database);
+}
+
+// An autovacuum worker busy in the fresh database can refuse FORCE for a moment (the portal role may not end it): try again briefly.
+static async Task DropAsync(string maintenance, string database)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            await ExecuteAsync(maintenance, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            return;
+        }
+        catch (PostgresException) when (attempt < 10)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
 }
 
 static async Task ExecuteAsync(string connectionString, string sql)
