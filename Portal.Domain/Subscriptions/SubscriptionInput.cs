@@ -102,28 +102,24 @@ public sealed class ScheduleInputValidator : AbstractValidator<ScheduleInput>
             RuleFor(s => s.Weekdays)
                 .Must(days => days.Any(d => d.Quantity > 0)).WithMessage("Give at least one weekday a quantity.")
                 .OverridePropertyName(nameof(ScheduleInput.Monday));
-            RuleForEach(s => s.Weekdays).Custom((day, context) =>
-            {
-                var quantity = day.Quantity ?? 0;
-                if (quantity < 0)
-                {
-                    context.AddFailure(day.Day, "A quantity cannot be negative.");
-                }
-                else if (quantity > QuantityRules.Max)
-                {
-                    context.AddFailure(day.Day, $"At most {QuantityRules.Max} a day.");
-                }
-                else if (!QuantityRules.HasAtMostThreeDecimals(quantity))
-                {
-                    context.AddFailure(day.Day, "Use at most 3 decimals.");
-                }
-                else if (context.InstanceToValidate.WholeUnits && !QuantityRules.IsWhole(quantity))
-                {
-                    context.AddFailure(day.Day, "This product is counted in whole pieces or packs.");
-                }
-            });
+            // One rule per weekday property, so a message is named "Tuesday" (or "Schedule.Tuesday" when nested), the field it belongs to;
+            // a rule over the Weekdays collection would name it "Weekdays[1].Tuesday", which no form field is called.
+            DayRules(s => s.Monday);
+            DayRules(s => s.Tuesday);
+            DayRules(s => s.Wednesday);
+            DayRules(s => s.Thursday);
+            DayRules(s => s.Friday);
+            DayRules(s => s.Saturday);
+            DayRules(s => s.Sunday);
         });
     }
+
+    private void DayRules(System.Linq.Expressions.Expression<Func<ScheduleInput, decimal?>> day) =>
+        RuleFor(day).Cascade(CascadeMode.Stop)
+            .Must(q => (q ?? 0) >= 0).WithMessage("A quantity cannot be negative.")
+            .Must(q => (q ?? 0) <= QuantityRules.Max).WithMessage($"At most {QuantityRules.Max} a day.")
+            .Must(q => QuantityRules.HasAtMostThreeDecimals(q ?? 0)).WithMessage("Use at most 3 decimals.")
+            .Must((s, q) => !s.WholeUnits || QuantityRules.IsWhole(q ?? 0)).WithMessage("This product is counted in whole pieces or packs.");
 
     /// <summary>For MudBlazor form fields.</summary>
     public Func<object, string, Task<IEnumerable<string>>> ValidateValue => async (model, propertyName) =>

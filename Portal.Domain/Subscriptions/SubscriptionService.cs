@@ -78,12 +78,15 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
             CreatedAt = clock.UtcNow,
             Schedules = [input.Schedule.ToSchedule(input.StartDate.Value)],
         };
+        // The audit entry needs the new id, so two saves: one transaction keeps them a single change.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Subscriptions.Add(subscription);
         await db.SaveChangesAsync(cancellationToken);
         audit.Add(db, caller, AuditActions.SubscriptionCreated, EntityType, subscription.Id,
             $"Subscribed {customer.Name} to {product!.Name}: {Describe(subscription.Schedules[0], product.Unit)} from {IndianFormats.Date(subscription.StartDate)}",
             customer.Id, after: new { Product = product.Name, Start = subscription.StartDate, End = subscription.EndDate, Schedule = Describe(subscription.Schedules[0], product.Unit) });
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return Result<int>.Ok(subscription.Id);
     }
 
@@ -121,7 +124,7 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
         {
             problems.Add(new Problem("The last day of the pause cannot be before the first.", "To"));
         }
-        problems.AddRange(CheckOpenAndInside(subscription, from, to, "From"));
+        problems.AddRange(CheckOpenAndInside(subscription, from, to, "From", "To"));
         var overlapping = subscription.Pauses.FirstOrDefault(p => p.FromDate <= to && from <= p.ToDate);
         if (overlapping is not null)
         {
@@ -263,7 +266,14 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
         {
             // Cancelled before it began: nothing was ever due. Keep the row (history) with an empty range.
             subscription.EndDate = subscription.StartDate;
-            subscription.Overrides.Add(new SubscriptionOverride { Date = subscription.StartDate, Quantity = 0, CreatedAt = clock.UtcNow });
+            if (subscription.Overrides.SingleOrDefault(o => o.Date == subscription.StartDate) is { } onStart)
+            {
+                onStart.Quantity = 0;
+            }
+            else
+            {
+                subscription.Overrides.Add(new SubscriptionOverride { Date = subscription.StartDate, Quantity = 0, CreatedAt = clock.UtcNow });
+            }
         }
         audit.Add(db, caller, AuditActions.SubscriptionCancelled, EntityType, subscription.Id,
             $"Cancelled {subscription.Product.Name} for {subscription.Customer.Name}; last delivery {IndianFormats.Date(subscription.EndDate!.Value)}",
@@ -316,6 +326,11 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
             foreach (var s in subscriptions.Where(s => s.StartDate <= day && (s.EndDate is null || s.EndDate >= day)))
             {
                 var quantity = DueQuantity.On(s, day);
+                if (quantity == 0 && s.Status == SubscriptionStatus.Cancelled)
+                {
+                    // A subscription cancelled before it began keeps a one-day, skipped range (end ≥ start is a constraint): not a skip to show.
+                    continue;
+                }
                 var paused = s.Pauses.Any(p => p.FromDate <= day && day <= p.ToDate);
                 var changed = s.Overrides.Any(o => o.Date == day);
                 var reason = paused ? PreviewReason.Paused : changed ? (quantity == 0 ? PreviewReason.Skipped : PreviewReason.Changed) : PreviewReason.Scheduled;
@@ -342,14 +357,35 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
             ScheduleKind.Daily => $"{Q(schedule.Quantity)} every day",
             ScheduleKind.EveryNDays when schedule.IntervalDays == 2 => $"{Q(schedule.Quantity)} on alternate days",
             ScheduleKind.EveryNDays => $"{Q(schedule.Quantity)} every {schedule.IntervalDays} days",
-            _ => string.Join(", ", new (string Day, decimal? Q)[]
-                {
-                    ("Mon", schedule.Monday), ("Tue", schedule.Tuesday), ("Wed", schedule.Wednesday), ("Thu", schedule.Thursday),
-                    ("Fri", schedule.Friday), ("Sat", schedule.Saturday), ("Sun", schedule.Sunday),
-                }
-                .Where(d => d.Q > 0)
-                .Select(d => $"{d.Day} {IndianFormats.Quantity(d.Q!.Value)}")) + $" ({UnitText(unit, 2)})",
+            _ => DescribeWeekdays(schedule, unit),
         };
+    }
+
+    /// <summary>"1 L Mon–Fri; 2 L Sat, Sun": one group per quantity, runs of three or more days joined with a dash, days with nothing left out.</summary>
+    private static string DescribeWeekdays(SubscriptionSchedule schedule, ProductUnit unit)
+    {
+        (string Day, decimal Q)[] days =
+        [
+            ("Mon", schedule.Monday ?? 0), ("Tue", schedule.Tuesday ?? 0), ("Wed", schedule.Wednesday ?? 0), ("Thu", schedule.Thursday ?? 0),
+            ("Fri", schedule.Friday ?? 0), ("Sat", schedule.Saturday ?? 0), ("Sun", schedule.Sunday ?? 0),
+        ];
+        var groups = days.Select((d, i) => (d.Day, d.Q, Index: i)).Where(d => d.Q > 0).GroupBy(d => d.Q).Select(g =>
+        {
+            var runs = new List<string>();
+            var list = g.ToList();
+            for (var i = 0; i < list.Count;)
+            {
+                var j = i;
+                while (j + 1 < list.Count && list[j + 1].Index == list[j].Index + 1)
+                {
+                    j++;
+                }
+                runs.Add(j - i >= 2 ? $"{list[i].Day}–{list[j].Day}" : string.Join(", ", list.Skip(i).Take(j - i + 1).Select(d => d.Day)));
+                i = j + 1;
+            }
+            return $"{IndianFormats.Quantity(g.Key)} {UnitText(unit, g.Key)} {string.Join(", ", runs)}";
+        }).ToList();
+        return groups.Count == 0 ? "nothing on any day" : string.Join("; ", groups);
     }
 
     public static string UnitText(ProductUnit unit, decimal quantity) => unit switch
@@ -363,7 +399,8 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
     private static SubscriptionSchedule? ScheduleOn(Subscription subscription, DateOnly date) =>
         subscription.Schedules.Where(s => s.EffectiveFrom <= date).OrderByDescending(s => s.EffectiveFrom).FirstOrDefault();
 
-    private IEnumerable<Problem> CheckOpenAndInside(Subscription subscription, DateOnly from, DateOnly to, string field)
+    /// <summary>A change from <paramref name="from"/> to <paramref name="to"/> must be open and inside the subscription; a last day past its end belongs to <paramref name="toField"/>.</summary>
+    private IEnumerable<Problem> CheckOpenAndInside(Subscription subscription, DateOnly from, DateOnly to, string field, string? toField = null)
     {
         if (subscription.Status == SubscriptionStatus.Cancelled)
         {
@@ -379,7 +416,7 @@ public sealed class SubscriptionService(IDbContextFactory<PortalDbContext> conte
             var window = subscription.EndDate is { } last
                 ? $"between {IndianFormats.Date(subscription.StartDate)} and {IndianFormats.Date(last)}"
                 : $"from {IndianFormats.Date(subscription.StartDate)} on";
-            yield return new Problem($"Choose dates within the subscription ({window}).", field);
+            yield return new Problem($"Choose dates within the subscription ({window}).", from < subscription.StartDate ? field : toField ?? field);
         }
     }
 
