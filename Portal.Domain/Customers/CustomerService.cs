@@ -221,18 +221,9 @@ public sealed class CustomerService(
     public Task<Result<Unit>> ReactivateAsync(Caller caller, int customerId, CancellationToken cancellationToken = default) =>
         SetActiveAsync(caller, customerId, active: true, cancellationToken);
 
-    private async Task<Result<Unit>> SetActiveAsync(Caller caller, int customerId, bool active, CancellationToken cancellationToken)
+    private Task<Result<Unit>> SetActiveAsync(Caller caller, int customerId, bool active, CancellationToken cancellationToken) =>
+        OnAccountAsync<Unit>(caller, customerId, async (db, users, customer) =>
     {
-        caller.Require(Roles.Office);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var customer = await db.Customers.Include(c => c.User).SingleOrDefaultAsync(c => c.Id == customerId, cancellationToken);
-        if (customer is null)
-        {
-            return new Problem("That customer does not exist.");
-        }
         var status = active ? CustomerStatus.Active : CustomerStatus.Inactive;
         if (customer.Status == status && customer.User.IsDisabled == !active)
         {
@@ -245,26 +236,16 @@ public sealed class CustomerService(
         audit.Add(db, caller, active ? AuditActions.CustomerReactivated : AuditActions.CustomerDeactivated, EntityType, customer.Id,
             active ? $"Reactivated {customer.Name}" : $"Deactivated {customer.Name}; their login is disabled", customer.Id,
             new { Status = (!active ? CustomerStatus.Active : CustomerStatus.Inactive).ToString() }, new { Status = status.ToString() });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return Result.Ok();
-    }
+    }, cancellationToken);
 
     /// <summary>
     /// A set-password link for the customer, valid for the configured number of days (7 by default). It also serves
     /// as "reset password": using it replaces whatever password there was, and it stops working once used.
     /// </summary>
-    public async Task<Result<ActivationLink>> CreateActivationLinkAsync(Caller caller, int customerId, CancellationToken cancellationToken = default)
+    public Task<Result<ActivationLink>> CreateActivationLinkAsync(Caller caller, int customerId, CancellationToken cancellationToken = default) =>
+        OnAccountAsync<ActivationLink>(caller, customerId, async (db, users, customer) =>
     {
-        caller.Require(Roles.Office);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var customer = await db.Customers.Include(c => c.User).SingleOrDefaultAsync(c => c.Id == customerId, cancellationToken);
-        if (customer is null)
-        {
-            return new Problem("That customer does not exist.");
-        }
         if (customer.User.IsDisabled)
         {
             return new Problem("This customer is deactivated. Reactivate them before sending a link.");
@@ -274,23 +255,13 @@ public sealed class CustomerService(
         var expires = time.GetUtcNow().AddDays(options.Value.ActivationLinkDays);
         audit.Add(db, caller, AuditActions.ActivationLinkIssued, EntityType, customer.Id,
             $"Issued a set-password link for {customer.Name}, valid until {expires:u}", customer.Id);
-        await db.SaveChangesAsync(cancellationToken);
         return Result<ActivationLink>.Ok(new ActivationLink($"{ActivationPath}?user={Uri.EscapeDataString(customer.UserId)}&code={code}", expires));
-    }
+    }, cancellationToken);
 
     /// <summary>Sets a password staff hand over in person; the customer must choose their own at first sign-in.</summary>
-    public async Task<Result<Unit>> SetInitialPasswordAsync(Caller caller, int customerId, string password, CancellationToken cancellationToken = default)
+    public Task<Result<Unit>> SetInitialPasswordAsync(Caller caller, int customerId, string password, CancellationToken cancellationToken = default) =>
+        OnAccountAsync<Unit>(caller, customerId, async (db, users, customer) =>
     {
-        caller.Require(Roles.Office);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var customer = await db.Customers.Include(c => c.User).SingleOrDefaultAsync(c => c.Id == customerId, cancellationToken);
-        if (customer is null)
-        {
-            return new Problem("That customer does not exist.");
-        }
         var user = customer.User;
         foreach (var validator in users.PasswordValidators)
         {
@@ -313,27 +284,42 @@ public sealed class CustomerService(
         await users.UpdateAsync(user);
         audit.Add(db, caller, AuditActions.InitialPasswordSet, EntityType, customer.Id,
             $"Set an initial password for {customer.Name}; they must change it at first sign-in", customer.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return Result.Ok();
-    }
+    }, cancellationToken);
 
-    public async Task<Result<Unit>> UnlockAsync(Caller caller, int customerId, CancellationToken cancellationToken = default)
+    public Task<Result<Unit>> UnlockAsync(Caller caller, int customerId, CancellationToken cancellationToken = default) =>
+        OnAccountAsync<Unit>(caller, customerId, async (db, users, customer) =>
+    {
+        await users.SetLockoutEndDateAsync(customer.User, null);
+        await users.ResetAccessFailedCountAsync(customer.User);
+        audit.Add(db, caller, AuditActions.AccountUnlocked, EntityType, customer.Id, $"Unlocked the login of {customer.Name}", customer.Id);
+        return Result.Ok();
+    }, cancellationToken);
+
+    /// <summary>
+    /// Runs a change to a customer's login in one transaction, with the context and the user manager sharing it.
+    /// The change's own audit entry is saved with it; a refusal leaves nothing behind.
+    /// </summary>
+    private async Task<Result<T>> OnAccountAsync<T>(
+        Caller caller, int customerId, Func<PortalDbContext, UserManager<PortalUser>, Customer, Task<Result<T>>> change, CancellationToken cancellationToken)
     {
         caller.Require(Roles.Office);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var customer = await db.Customers.Include(c => c.User).SingleOrDefaultAsync(c => c.Id == customerId, cancellationToken);
         if (customer is null)
         {
             return new Problem("That customer does not exist.");
         }
-        await users.SetLockoutEndDateAsync(customer.User, null);
-        await users.ResetAccessFailedCountAsync(customer.User);
-        audit.Add(db, caller, AuditActions.AccountUnlocked, EntityType, customer.Id, $"Unlocked the login of {customer.Name}", customer.Id);
-        await db.SaveChangesAsync(cancellationToken);
-        return Result.Ok();
+        var result = await change(db, users, customer);
+        if (result.Succeeded)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return result;
     }
 
     public async Task<CustomerPage> SearchAsync(Caller caller, CustomerQuery query, CancellationToken cancellationToken = default)

@@ -92,7 +92,8 @@ public sealed class DeliverySheetPagesTests : PortalTestContext, IClassFixture<D
         page.WaitForAssertion(() => Assert.Equal("1", Count(page, "count-delivered")));
         Assert.Equal("2", Count(page, "count-pending"));
         page.Find("input[data-testid=to-do-only]").Change(true);
-        Assert.Equal(customers.Skip(1).Select(c => c.Name), page.FindAll("[data-testid=stop-name]").Select(e => e.TextContent.Trim()));
+        page.WaitForAssertion(() =>
+            Assert.Equal(customers.Skip(1).Select(c => c.Name), page.FindAll("[data-testid=stop-name]").Select(e => e.TextContent.Trim())));
     }
 
     [Fact]
