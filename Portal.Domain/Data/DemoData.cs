@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Customers;
 using Portal.Domain.Identity;
+using Portal.Domain.Orders;
 using Portal.Domain.Products;
 using Portal.Domain.Routes;
+using Portal.Domain.Subscriptions;
 
 namespace Portal.Domain.Data;
 
@@ -106,7 +108,77 @@ public static class DemoData
             });
         }
         await db.SaveChangesAsync(cancellationToken);
+        await EnsureSubscriptionsAsync(db, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Milk for every household that has none yet, so sheets, previews and orders have something to show.</summary>
+    private static async Task EnsureSubscriptionsAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var india = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, india).DateTime);
+        var products = await db.Products.ToDictionaryAsync(p => p.Name, cancellationToken);
+        var customers = await db.Customers
+            .Where(c => c.Mobile.StartsWith("98765") && !db.Subscriptions.Any(s => s.CustomerId == c.Id))
+            .ToListAsync(cancellationToken);
+        var staff = await db.Users.SingleAsync(u => u.UserName == "staff@portal.test", cancellationToken);
+        foreach (var customer in customers)
+        {
+            // The position from the mobile number, so a second run picks the same households and adds nothing.
+            var i = int.Parse(customer.Mobile[5..], System.Globalization.CultureInfo.InvariantCulture) - 1;
+            if (i % 6 == 5)
+            {
+                // A few households stay without milk: new customers look like this too.
+                continue;
+            }
+            var start = today.AddDays(-20 - i % 10);
+            db.Subscriptions.Add(new Subscription
+            {
+                CustomerId = customer.Id,
+                ProductId = products[i % 4 == 1 ? "Full cream milk" : "Toned milk"].Id,
+                StartDate = start,
+                CreatedAt = now,
+                Schedules =
+                [
+                    (i % 3) switch
+                    {
+                        0 => new SubscriptionSchedule { Kind = ScheduleKind.Daily, Quantity = 1m, EffectiveFrom = start },
+                        1 => new SubscriptionSchedule { Kind = ScheduleKind.EveryNDays, IntervalDays = 2, Quantity = 1m, EffectiveFrom = start },
+                        _ => new SubscriptionSchedule
+                        {
+                            Kind = ScheduleKind.Weekly, EffectiveFrom = start,
+                            Monday = 1m, Tuesday = 1m, Wednesday = 1m, Thursday = 1m, Friday = 1m, Saturday = 2m, Sunday = 2m,
+                        },
+                    },
+                ],
+            });
+            if (i % 5 == 0)
+            {
+                db.Subscriptions.Add(new Subscription
+                {
+                    CustomerId = customer.Id,
+                    ProductId = products["Curd 500 g"].Id,
+                    StartDate = start,
+                    CreatedAt = now,
+                    Schedules = [new SubscriptionSchedule { Kind = ScheduleKind.EveryNDays, IntervalDays = 3, Quantity = 1m, EffectiveFrom = start }],
+                });
+            }
+            if (i % 12 == 3)
+            {
+                var paneer = products["Paneer 200 g"];
+                var price = await db.ProductPrices.Where(p => p.ProductId == paneer.Id && p.EffectiveFrom <= today)
+                    .OrderByDescending(p => p.EffectiveFrom).Select(p => p.UnitPrice).FirstAsync(cancellationToken);
+                db.Orders.Add(new Order
+                {
+                    CustomerId = customer.Id,
+                    DeliveryDate = today.AddDays(1),
+                    CreatedAt = now,
+                    CreatedByUserId = staff.Id,
+                    Lines = [new OrderLine { ProductId = paneer.Id, Quantity = 2m, UnitPrice = price }],
+                });
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static async Task<PortalUser> EnsureUserAsync(

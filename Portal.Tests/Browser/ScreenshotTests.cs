@@ -55,6 +55,9 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
         await SaveAsync(page, $"{role.ToLowerInvariant()}-{Suffix(device)}.png");
     }
 
+    private static DateOnly TodayInIndia =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata")).DateTime);
+
     public static TheoryData<string, string, string, BrowserDevice> OfficePages()
     {
         var data = new TheoryData<string, string, string, BrowserDevice>();
@@ -67,6 +70,10 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
             ("staff@portal.test", "/products", "products"),
             ("staff@portal.test", "/routes", "routes"),
             ("staff@portal.test", "/routes/1", "route"),
+            ("staff@portal.test", "/deliveries", "deliveries"),
+            ("staff@portal.test", $"/deliveries/1/{TodayInIndia:yyyy-MM-dd}", "sheet-office"),
+            ("agent@portal.test", "/agent", "agent-routes"),
+            ("agent@portal.test", $"/deliveries/1/{TodayInIndia:yyyy-MM-dd}", "sheet-agent"),
             ("admin@portal.test", "/admin/users", "users"),
             ("manager@portal.test", "/audit", "audit"),
         ];
