@@ -44,10 +44,6 @@ public static class OrderRules
 
     public const string PastOrTodayMessage = "Orders are for tomorrow onwards.";
 
-    public static bool HasAtMostThreeDecimals(decimal quantity) => decimal.Round(quantity, 3) == quantity;
-
-    public static bool IsWhole(decimal quantity) => decimal.Truncate(quantity) == quantity;
-
     /// <summary>Why an order for <paramref name="date"/> can no longer be placed or cancelled: its cut-off, the evening before, has passed.</summary>
     public static string CutoffPassedMessage(PortalClock clock, DateOnly date, string what = "Orders") =>
         string.Create(CultureInfo.InvariantCulture,
@@ -85,8 +81,8 @@ public sealed class OrderInputValidator : AbstractValidator<OrderInput>
                 .NotNull().WithMessage("Enter a quantity.")
                 .GreaterThan(0m).WithMessage("The quantity must be more than 0.")
                 .LessThanOrEqualTo(OrderRules.MaxQuantity).WithMessage($"At most {OrderRules.MaxQuantity:0} on one line. Check the quantity.")
-                .Must(q => OrderRules.HasAtMostThreeDecimals(q!.Value)).WithMessage("Use at most 3 decimals.")
-                .Must((l, q) => l.Unit is not { } unit || !Product.IsWholeUnit(unit) || OrderRules.IsWhole(q!.Value))
+                .Must(q => QuantityRules.HasAtMostThreeDecimals(q!.Value)).WithMessage("Use at most 3 decimals.")
+                .Must((l, q) => l.Unit is not { } unit || !Product.IsWholeUnit(unit) || QuantityRules.IsWhole(q!.Value))
                     .WithMessage(l => $"This product is counted in whole {ProductUnits.Label(l.Unit!.Value)}s: 1, 2, 3…");
         });
 

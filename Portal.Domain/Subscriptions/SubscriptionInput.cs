@@ -1,4 +1,5 @@
 using FluentValidation;
+using Portal.Domain.Common;
 
 namespace Portal.Domain.Subscriptions;
 
@@ -67,15 +68,6 @@ public sealed class SubscriptionInput
     public DateOnly? EndDate { get; set; }
 
     public ScheduleInput Schedule { get; set; } = new();
-}
-
-public static class QuantityRules
-{
-    public const decimal Max = 100m;
-
-    public static bool HasAtMostThreeDecimals(decimal quantity) => decimal.Round(quantity, 3) == quantity;
-
-    public static bool IsWhole(decimal quantity) => decimal.Truncate(quantity) == quantity;
 }
 
 public sealed class ScheduleInputValidator : AbstractValidator<ScheduleInput>
