@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Auditing;
+using Portal.Domain.Billing;
 using Portal.Domain.Common;
 using Portal.Domain.Customers;
 using Portal.Domain.Dashboard;
@@ -27,6 +28,7 @@ public static class PortalDomainServices
         services.AddScoped<SubscriptionService>();
         services.AddScoped<DeliveryService>();
         services.AddScoped<SharedLinkService>();
+        services.AddScoped<BillingService>();
         services.AddScoped<RoutePlanner>();
         services.AddScoped<ProductCatalog>();
         services.AddScoped<Orders.OrderService>();

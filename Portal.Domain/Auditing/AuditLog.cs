@@ -35,6 +35,7 @@ public static class AuditActions
     public const string OverrideRemoved = "subscription.override_removed";
     public const string SubscriptionCancelled = "subscription.cancelled";
     public const string DeliveryRecorded = "delivery.recorded";
+    public const string BillingRun = "billing.run";
     public const string DeliveryCorrected = "delivery.corrected";
     public const string SharedLinkCreated = "shared_link.created";
     public const string SharedLinkRevoked = "shared_link.revoked";
