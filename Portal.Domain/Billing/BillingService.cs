@@ -5,7 +5,9 @@ using Portal.Domain.Auditing;
 using Portal.Domain.Common;
 using Portal.Domain.Data;
 using Portal.Domain.Deliveries;
+using Portal.Domain.Customers;
 using Portal.Domain.Identity;
+using Portal.Domain.Orders;
 using Portal.Domain.Products;
 using Portal.Domain.Subscriptions;
 
@@ -183,19 +185,32 @@ public sealed class BillingService(IDbContextFactory<PortalDbContext> contexts, 
             FROM bill_lines l JOIN invoices i ON i.billing_run_id = @run AND i.customer_id = l.customer_id
             """, cancellationToken, ("run", run.Id));
 
+        // The billing records now hold key-share locks on their deliveries, so no correction can commit until this run does.
+        // One that committed while the lines were being read would make a line disagree with its delivery: start again.
+        var changed = await ScalarAsync<long>(connection, """
+            SELECT count(*) FROM billing_records b JOIN invoices i ON i.id = b.invoice_id JOIN deliveries d ON d.id = b.delivery_id
+            WHERE i.billing_run_id = @run AND b.quantity <> d.delivered_quantity
+            """, cancellationToken, ("run", run.Id));
+        if (changed > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new Problem("A delivery was corrected while billing ran. Nothing was billed; run billing again.");
+        }
+
         progress?.Report("Listing missing deliveries…");
         var missing = await MissingAsync(db, month, cancellationToken);
-        db.MissingDeliveries.AddRange(missing.Select(m => new MissingDelivery
-        {
-            BillingRunId = run.Id,
-            CustomerId = m.CustomerId,
-            RouteId = m.RouteId,
-            DeliveryDate = m.Date,
-            SubscriptionId = m.SubscriptionId,
-            OrderLineId = m.OrderLineId,
-            ProductId = m.ProductId,
-            PlannedQuantity = m.Planned,
-        }));
+        await ExecuteAsync(connection, """
+            INSERT INTO missing_deliveries (billing_run_id, customer_id, route_id, delivery_date, subscription_id, order_line_id, product_id, planned_quantity)
+            SELECT @run, m.* FROM unnest(@customer, @route, @date, @subscription, @line, @product, @quantity)
+                AS m(customer_id, route_id, delivery_date, subscription_id, order_line_id, product_id, planned_quantity)
+            """, cancellationToken, ("run", run.Id),
+            ("customer", missing.Select(m => m.CustomerId).ToArray()),
+            ("route", missing.Select(m => m.RouteId).ToArray()),
+            ("date", missing.Select(m => m.Date).ToArray()),
+            ("subscription", missing.Select(m => m.SubscriptionId).ToArray()),
+            ("line", missing.Select(m => m.OrderLineId).ToArray()),
+            ("product", missing.Select(m => m.ProductId).ToArray()),
+            ("quantity", missing.Select(m => m.Planned).ToArray()));
 
         var total = await ScalarAsync<decimal>(connection, "SELECT coalesce(sum(amount), 0) FROM bill_lines", cancellationToken);
         run.CustomersBilled = customers;
@@ -212,7 +227,7 @@ public sealed class BillingService(IDbContextFactory<PortalDbContext> contexts, 
             $"Billed {month:MMMM yyyy}: {customers} invoices for {IndianFormats.Money(total)}."));
     }
 
-    /// <summary>Due on a day of the month already past (in India) with no delivery record, for active customers.</summary>
+    /// <summary>Due on a day of the month already past (in India) with no delivery record, for active customers. Compared in PostgreSQL.</summary>
     private async Task<IReadOnlyList<MissingItem>> MissingAsync(PortalDbContext db, DateOnly month, CancellationToken cancellationToken)
     {
         var last = new[] { month.AddMonths(1).AddDays(-1), clock.Today.AddDays(-1) }.Min();
@@ -220,23 +235,24 @@ public sealed class BillingService(IDbContextFactory<PortalDbContext> contexts, 
         {
             return [];
         }
-        var due = await DueList.QueryAsync(db, month, last, null, cancellationToken);
-        var recordedSubscriptionDays = (await db.Deliveries.AsNoTracking()
-                .Where(d => d.SubscriptionId != null && d.DeliveryDate >= month && d.DeliveryDate <= last)
-                .Select(d => new { d.SubscriptionId, d.DeliveryDate })
-                .ToListAsync(cancellationToken))
-            .Select(d => (d.SubscriptionId!.Value, d.DeliveryDate))
-            .ToHashSet();
-        var recordedLines = (await db.Deliveries.AsNoTracking()
-                .Where(d => d.OrderLineId != null && d.DeliveryDate >= month && d.DeliveryDate <= last)
-                .Select(d => d.OrderLineId!.Value)
-                .ToListAsync(cancellationToken))
-            .ToHashSet();
-        var routes = await db.Routes.AsNoTracking().ToDictionaryAsync(r => r.Id, r => r.Name, cancellationToken);
-        return due
-            .Where(d => d.SubscriptionId is { } s ? !recordedSubscriptionDays.Contains((s, d.Date)) : !recordedLines.Contains(d.OrderLineId!.Value))
-            .Select(d => new MissingItem(d.Date, d.RouteId, d.RouteId is { } r ? routes.GetValueOrDefault(r) : null, d.CustomerId, d.CustomerName,
-                d.ProductId, d.ProductName, d.Unit, d.PlannedQuantity, d.SubscriptionId, d.OrderLineId))
+        var subscriptions = await (
+                from due in DueQuery.Between(db, month, last)
+                join s in db.Subscriptions on due.SubscriptionId equals s.Id
+                where s.Customer.Status == CustomerStatus.Active
+                      && !db.Deliveries.Any(d => d.SubscriptionId == due.SubscriptionId && d.DeliveryDate == due.Day)
+                select new MissingItem(due.Day, s.Customer.RouteId, s.Customer.Route == null ? null : s.Customer.Route.Name,
+                    s.CustomerId, s.Customer.Name, s.ProductId, s.Product.Name, s.Product.Unit, due.Quantity, s.Id, null))
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        var lines = await db.OrderLines.AsNoTracking()
+            .Where(l => l.Order.DeliveryDate >= month && l.Order.DeliveryDate <= last && l.Order.Status != OrderStatus.Cancelled
+                        && l.Order.Customer.Status == CustomerStatus.Active && !db.Deliveries.Any(d => d.OrderLineId == l.Id))
+            .Select(l => new MissingItem(l.Order.DeliveryDate, l.Order.Customer.RouteId, l.Order.Customer.Route == null ? null : l.Order.Customer.Route.Name,
+                l.Order.CustomerId, l.Order.Customer.Name, l.ProductId, l.Product.Name, l.Product.Unit, l.Quantity, null, l.Id))
+            .ToListAsync(cancellationToken);
+        return subscriptions.Concat(lines)
+            .OrderBy(m => m.Date).ThenBy(m => m.RouteName is null).ThenBy(m => m.RouteName, StringComparer.Ordinal)
+            .ThenBy(m => m.CustomerName, StringComparer.Ordinal).ThenBy(m => m.ProductName, StringComparer.Ordinal)
             .ToList();
     }
 

@@ -219,6 +219,9 @@ public sealed class DeliveryService(IDbContextFactory<PortalDbContext> contexts,
             {
                 return AlreadyRecorded(existing.RecordedBy?.DisplayName ?? "a shared link", existing.RecordedAt);
             }
+            // Lock the row first: a billing run that is writing its invoice line holds a key-share lock on it, so this
+            // waits for that run to commit and the check below then sees the invoice.
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM deliveries WHERE id = {existing.Id} FOR UPDATE", cancellationToken);
             if (await db.BillingRecords.AnyAsync(b => b.DeliveryId == existing.Id, cancellationToken))
             {
                 var invoice = await db.BillingRecords.Where(b => b.DeliveryId == existing.Id).Select(b => b.Invoice.Number).FirstAsync(cancellationToken);

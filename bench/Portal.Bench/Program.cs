@@ -32,7 +32,8 @@ try
         "customers-grid" => await CustomersGridBenchmark.RunAsync(options, connectionString),
         "due-list" => await DueListBenchmark.RunAsync(options, connectionString),
         "delivery-sheet" => await DeliverySheetBenchmark.RunAsync(options, connectionString),
-        _ => throw new ArgumentException($"Unknown benchmark '{benchmark}'. Known: customers-grid, due-list, delivery-sheet."),
+        "billing" => await BillingBenchmark.RunAsync(options, connectionString),
+        _ => throw new ArgumentException($"Unknown benchmark '{benchmark}'. Known: customers-grid, due-list, delivery-sheet, billing."),
     };
     Console.WriteLine(line);
 }
