@@ -29,6 +29,7 @@ public static class PortalDomainServices
         services.AddScoped<DeliveryService>();
         services.AddScoped<SharedLinkService>();
         services.AddScoped<BillingService>();
+        services.AddScoped<InvoiceService>();
         services.AddScoped<RoutePlanner>();
         services.AddScoped<ProductCatalog>();
         services.AddScoped<Orders.OrderService>();

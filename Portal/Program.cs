@@ -76,6 +76,7 @@ app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
     });
 app.MapAccountEndpoints();
 app.MapDeliveryExports();
+app.MapBillingExports();
 app.MapHealthChecks("/health").AllowAnonymous();
 
 await PortalDatabase.InitialiseAsync(app.Services);

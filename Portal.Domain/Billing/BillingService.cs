@@ -224,7 +224,7 @@ public sealed class BillingService(IDbContextFactory<PortalDbContext> contexts, 
         await transaction.CommitAsync(cancellationToken);
         progress?.Report("Done.");
         return Result<BillingRunResult>.Ok(new BillingRunResult(run.Id, supplementary, customers, deliveries, total, missing.Count,
-            $"Billed {month:MMMM yyyy}: {customers} invoices for {IndianFormats.Money(total)}."));
+            $"Billed {month:MMMM yyyy}: {customers} {(customers == 1 ? "invoice" : "invoices")} for {IndianFormats.Money(total)}."));
     }
 
     /// <summary>Due on a day of the month already past (in India) with no delivery record, for active customers. Compared in PostgreSQL.</summary>

@@ -7,7 +7,7 @@ namespace Portal.Tests.Pages;
 
 public sealed class NavMenuTests : PortalTestContext
 {
-    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Orders", "Routes", "Products", "Audit log", "Users and roles"];
+    private static readonly string[] OfficeLinks = ["Overview", "Customers", "Orders", "Routes", "Products", "Billing", "Invoices", "Audit log", "Users and roles"];
 
     private IReadOnlyList<string> LinksFor(string role)
     {
@@ -39,6 +39,7 @@ public sealed class NavMenuTests : PortalTestContext
         var links = LinksFor(role);
 
         Assert.Equal(auditLog, links.Contains("Audit log"));
+        Assert.Equal(auditLog, links.Contains("Billing") && links.Contains("Invoices"));
         Assert.Equal(users, links.Contains("Users and roles"));
     }
 
