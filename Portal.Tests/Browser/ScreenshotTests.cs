@@ -76,6 +76,9 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
             ("agent@portal.test", $"/deliveries/1/{TodayInIndia:yyyy-MM-dd}", "sheet-agent"),
             ("admin@portal.test", "/admin/users", "users"),
             ("manager@portal.test", "/audit", "audit"),
+            ("manager@portal.test", "/billing", "billing"),
+            ("manager@portal.test", "/billing/runs", "billing-runs"),
+            ("manager@portal.test", "/invoices", "invoices"),
         ];
         foreach (var (login, path, name) in pages)
         {
