@@ -38,6 +38,8 @@ public sealed class CustomerOnboardingTests(BrowserFixture fixture) : BrowserTes
         await Expect(linkField).ToHaveValueAsync(new Regex("/Account/Activate\\?user="));
         var link = await linkField.InputValueAsync();
         await office.GetByRole(AriaRole.Button, new() { Name = "Copy link" }).ClickAsync();
+        // The button says so once the browser has the link on its clipboard.
+        await Expect(office.GetByRole(AriaRole.Button, new() { Name = "Copied" })).ToBeVisibleAsync();
         Assert.Equal(link, await office.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
 
         var phone = await NewPageAsync(BrowserDevice.Phone);
