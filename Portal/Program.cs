@@ -25,7 +25,10 @@ var connectionString = builder.Configuration.GetConnectionString("Portal")
     ?? throw new InvalidOperationException("ConnectionStrings:Portal is missing from appsettings.json.");
 
 builder.Services.AddOptions<PortalOptions>().Bind(builder.Configuration.GetSection(PortalOptions.Section));
-builder.Services.AddSingleton(TimeProvider.System);
+// Development may start the clock at a chosen instant (Portal:ClockStartsAt, ISO 8601 with offset) to show an evening before or after the cut-off.
+builder.Services.AddSingleton(builder.Environment.IsDevelopment() && builder.Configuration["Portal:ClockStartsAt"] is { Length: > 0 } startsAt
+    ? new StartedClock(DateTimeOffset.Parse(startsAt, CultureInfo.InvariantCulture))
+    : TimeProvider.System);
 
 builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UsePortalDatabase(connectionString));
 

@@ -47,7 +47,11 @@ public sealed class PortalServer : IAsyncDisposable
         }
     }
 
-    public static async Task<PortalServer> StartAsync()
+    /// <summary>
+    /// Starts the portal. <paramref name="settings"/> are configuration keys (<c>Portal:ClockStartsAt</c>) passed as environment
+    /// variables; <paramref name="environment"/> is the ASP.NET Core environment (Development seeds the demo data).
+    /// </summary>
+    public static async Task<PortalServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string environment = "Development")
     {
         var portalDll = Path.Combine(FindRepositoryRoot(), "Portal", "bin", Configuration, "net10.0", "Portal.dll");
         if (!File.Exists(portalDll))
@@ -65,11 +69,15 @@ public sealed class PortalServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["DOTNET_ENVIRONMENT"] = environment;
         start.Environment["ConnectionStrings__Portal"] = TestDatabase.ConnectionStringFor(database);
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
 
         var server = new PortalServer(new Process { StartInfo = start, EnableRaisingEvents = true }, baseAddress, database);
         try
