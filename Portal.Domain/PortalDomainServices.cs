@@ -8,6 +8,7 @@ using Portal.Domain.Deliveries;
 using Portal.Domain.Identity;
 using Portal.Domain.Products;
 using Portal.Domain.Routes;
+using Portal.Domain.SelfService;
 using Portal.Domain.SharedLinks;
 using Portal.Domain.Subscriptions;
 
@@ -34,6 +35,7 @@ public static class PortalDomainServices
         services.AddScoped<ProductCatalog>();
         services.AddScoped<Orders.OrderService>();
         services.AddScoped<UserAdministration>();
+        services.AddScoped<CustomerPortal>();
         return services;
     }
 }

@@ -100,6 +100,12 @@ public sealed class InvoiceService(IDbContextFactory<PortalDbContext> contexts)
     {
         caller.Require(Roles.Managers);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await ReadInvoiceAsync(db, invoiceId, cancellationToken);
+    }
+
+    /// <summary>The invoice as the office and its customer both see it; null when there is no such invoice. The caller checks who may read it.</summary>
+    internal static async Task<InvoiceDetail?> ReadInvoiceAsync(PortalDbContext db, int invoiceId, CancellationToken cancellationToken)
+    {
         var header = await db.Invoices.AsNoTracking()
             .Where(i => i.Id == invoiceId)
             .Select(i => new
