@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
 using Portal.Components;
@@ -33,6 +35,8 @@ builder.Services.AddSingleton(builder.Environment.IsDevelopment() && builder.Con
 builder.Services.AddDbContextFactory<PortalDbContext>(options => options.UsePortalDatabase(connectionString));
 
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+// Whatever the environment or configuration says: a circuit's errors never reach the browser (PortalErrorBoundary shows a reference instead).
+builder.Services.PostConfigure<CircuitOptions>(options => options.DetailedErrors = false);
 builder.Services.AddMudServices();
 
 builder.Services.AddCascadingAuthenticationState();
@@ -45,11 +49,15 @@ builder.Services.AddAuthentication(options =>
     })
     .AddIdentityCookies();
 builder.Services.AddPortalIdentity();
-builder.Services.AddAuthorization(options =>
-{
-    // Every page must say who may see it; nothing is open by accident.
-    options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
-});
+builder.Services.AddPortalAntiforgery(builder.Environment);
+builder.Services.AddAuthorization(options => options.AddPortalPolicies());
+builder.Services.AddPortalRateLimits(builder.Configuration);
+builder.Services.AddPortalErrorHandling();
+// In production the portal sits behind a reverse proxy on the same machine that ends TLS: its X-Forwarded-Proto makes the
+// request https (so Secure cookies are issued) and X-Forwarded-For gives the client's address to the rate limits.
+// Only loopback proxies are believed.
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 
 builder.Services.AddPortalDomain();
 
@@ -57,12 +65,18 @@ builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
+app.UsePortalErrorHandling();
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
     app.UseHsts();
 }
+app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRateLimiter();
+// Named here, after the middleware above, so a sign-in redirect or a refusal also carries the security headers.
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.UseAntiforgery();
 

@@ -142,14 +142,30 @@ public sealed class SignInTests(BrowserFixture fixture) : BrowserTest(fixture)
             await BrowserFixture.SubmitSignInAsync(page, login, $"wrong-{attempt}");
             await Expect(page.GetByTestId("status-message")).ToHaveTextAsync(Login.InvalidMessage);
         }
+        var lockedAt = DateTimeOffset.UtcNow;
         await BrowserFixture.SubmitSignInAsync(page, login, "wrong-5");
         await Expect(page).ToHaveURLAsync(EndsWith("/Account/Lockout"));
         await Expect(page.GetByTestId("locked-out")).ToBeVisibleAsync();
+
+        var locked = await LockoutOfAsync(login);
+        Assert.NotNull(locked.LockoutEnd);
+        var until = locked.LockoutEnd.Value - lockedAt;
+        Assert.True(until > TimeSpan.FromMinutes(14) && until < TimeSpan.FromMinutes(16), $"Locked for {until}, not 15 minutes.");
+        Assert.Equal(0, locked.AccessFailedCount);
 
         await page.GotoAsync("/Account/Login");
         await BrowserFixture.SubmitSignInAsync(page, login, DemoData.Password);
         await Expect(page).ToHaveURLAsync(EndsWith("/Account/Lockout"));
         await Expect(page.Locator("[data-interactive]")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "portal.auth");
+        Assert.Equal(locked, await LockoutOfAsync(login));
+    }
+
+    private async Task<(DateTimeOffset? LockoutEnd, int AccessFailedCount)> LockoutOfAsync(string login)
+    {
+        await using var db = PortalDatabase();
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.UserName == login);
+        return (user.LockoutEnd, user.AccessFailedCount);
     }
 
     [Fact]

@@ -48,10 +48,23 @@ public sealed class PortalServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Rate limits no test reaches: tests sign in from 127.0.0.1 far more often than the portal allows one address.
+    /// Every test server has them unless it asks for the portal's own limits.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> HighRateLimits = new Dictionary<string, string>
+    {
+        ["Portal:RateLimits:SignInPerMinute"] = "10000",
+        ["Portal:RateLimits:ActivatePerMinute"] = "10000",
+        ["Portal:RateLimits:SharedLinkPerMinute"] = "10000",
+    };
+
+    /// <summary>
     /// Starts the portal. <paramref name="settings"/> are configuration keys (<c>Portal:ClockStartsAt</c>) passed as environment
     /// variables; <paramref name="environment"/> is the ASP.NET Core environment (Development seeds the demo data).
+    /// <paramref name="ownRateLimits"/> keeps the limits of appsettings.json instead of limits no test reaches.
     /// </summary>
-    public static async Task<PortalServer> StartAsync(IReadOnlyDictionary<string, string>? settings = null, string environment = "Development")
+    public static async Task<PortalServer> StartAsync(
+        IReadOnlyDictionary<string, string>? settings = null, string environment = "Development", bool ownRateLimits = false)
     {
         var portalDll = Path.Combine(FindRepositoryRoot(), "Portal", "bin", Configuration, "net10.0", "Portal.dll");
         if (!File.Exists(portalDll))
@@ -74,7 +87,9 @@ public sealed class PortalServer : IAsyncDisposable
         start.Environment["ConnectionStrings__Portal"] = TestDatabase.ConnectionStringFor(database);
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        var configuration = ownRateLimits ? [] : HighRateLimits.ToList();
+        configuration.AddRange(settings ?? new Dictionary<string, string>());
+        foreach (var (key, value) in configuration)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

@@ -48,10 +48,35 @@ internal static class IdentitySetup
             options.AccessDeniedPath = "/Account/AccessDenied";
             options.Cookie.Name = "portal.auth";
             options.Cookie.HttpOnly = true;
+            // Lax, not Strict: a link to the portal opened from an SMS or a mail app must arrive signed in.
             options.Cookie.SameSite = SameSiteMode.Lax;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Chromium keeps a Secure cookie over plain http on localhost and 127.0.0.1, so this holds for run.sh and the browser tests too.
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             options.ExpireTimeSpan = TimeSpan.FromHours(12);
             options.SlidingExpiration = true;
+        });
+        services.ConfigureExternalCookie(options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// The antiforgery cookie, as the sign-in cookie but for one thing: ASP.NET Core refuses to issue a Secure-only antiforgery
+    /// cookie on a plain http request, and Development (run.sh, the browser tests) is served over http.
+    /// </summary>
+    public static IServiceCollection AddPortalAntiforgery(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+            // SecurityHeaders sends X-Frame-Options: DENY on every response, not only those with a form.
+            options.SuppressXFrameOptionsHeader = true;
         });
         return services;
     }
