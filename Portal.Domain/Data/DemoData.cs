@@ -12,7 +12,8 @@ namespace Portal.Domain.Data;
 
 /// <summary>
 /// Demo data for trying the portal locally: one login per role, three routes, sixty customers with logins,
-/// products with prices. Only ever run in Development; running it again adds nothing.
+/// products with prices, subscriptions and orders, and the months behind today (<see cref="DemoHistory"/>).
+/// Only ever run in Development; running it again adds nothing.
 /// </summary>
 public static class DemoData
 {
@@ -110,6 +111,8 @@ public static class DemoData
         await db.SaveChangesAsync(cancellationToken);
         await EnsureSubscriptionsAsync(db, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+
+        await DemoHistory.SeedAsync(services, time, cancellationToken);
     }
 
     /// <summary>Milk for every household that has none yet, so sheets, previews and orders have something to show.</summary>
@@ -131,7 +134,8 @@ public static class DemoData
                 // A few households stay without milk: new customers look like this too.
                 continue;
             }
-            var start = today.AddDays(-20 - i % 10);
+            // From the first of the month before last: the demo's history (deliveries, a billed month) starts there.
+            var start = DemoHistory.MonthBeforeLast(today);
             db.Subscriptions.Add(new Subscription
             {
                 CustomerId = customer.Id,
