@@ -55,10 +55,12 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
         await SaveAsync(page, $"{role.ToLowerInvariant()}-{Suffix(device)}.png");
     }
 
+    private const string DemoCustomer = "9876500001";
+
     private static DateOnly TodayInIndia =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata")).DateTime);
 
-    public static TheoryData<string, string, string, BrowserDevice> OfficePages()
+    public static TheoryData<string, string, string, BrowserDevice> PagesByRole()
     {
         var data = new TheoryData<string, string, string, BrowserDevice>();
         (string Login, string Path, string Name)[] pages =
@@ -79,6 +81,11 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
             ("manager@portal.test", "/billing", "billing"),
             ("manager@portal.test", "/billing/runs", "billing-runs"),
             ("manager@portal.test", "/invoices", "invoices"),
+            (DemoCustomer, "/me/subscriptions", "me-subscriptions"),
+            (DemoCustomer, "/me/orders", "me-orders"),
+            (DemoCustomer, "/me/deliveries", "me-deliveries"),
+            (DemoCustomer, "/me/invoices", "me-invoices"),
+            (DemoCustomer, "/me/profile", "me-profile"),
         ];
         foreach (var (login, path, name) in pages)
         {
@@ -89,8 +96,8 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
     }
 
     [Theory]
-    [MemberData(nameof(OfficePages))]
-    public async Task Office_pages(string login, string path, string name, BrowserDevice device)
+    [MemberData(nameof(PagesByRole))]
+    public async Task Pages_as_each_role_sees_them(string login, string path, string name, BrowserDevice device)
     {
         var page = await NewPageAsync(device);
         await BrowserFixture.SignInAsync(page, login, DemoData.Password);
@@ -101,6 +108,20 @@ public sealed class ScreenshotTests(BrowserFixture fixture) : BrowserTest(fixtur
         await Expect(page.Locator(".mud-progress-linear")).ToHaveCountAsync(0);
 
         await SaveAsync(page, $"page-{name}-{Suffix(device)}.png");
+    }
+
+    [Theory]
+    [InlineData(BrowserDevice.Desktop)]
+    [InlineData(BrowserDevice.Phone)]
+    public async Task A_customers_invoice(BrowserDevice device)
+    {
+        var page = await NewPageAsync(device);
+        await BrowserFixture.SignInAsync(page, DemoCustomer, DemoData.Password);
+        await page.GotoAsync("/me/invoices");
+        await page.GetByTestId("invoice-row").First.ClickAsync();
+        await Expect(page.GetByTestId("invoice-line").First).ToBeVisibleAsync();
+
+        await SaveAsync(page, $"page-me-invoice-{Suffix(device)}.png");
     }
 
     private static string Suffix(BrowserDevice device) => device == BrowserDevice.Phone ? "phone" : "desktop";
