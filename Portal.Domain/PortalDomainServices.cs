@@ -36,6 +36,7 @@ public static class PortalDomainServices
         services.AddScoped<Orders.OrderService>();
         services.AddScoped<UserAdministration>();
         services.AddScoped<CustomerPortal>();
+        services.AddScoped<Payments.PaymentService>();
         return services;
     }
 }

@@ -41,6 +41,7 @@ public static class AuditActions
     public const string SharedLinkRevoked = "shared_link.revoked";
     public const string OrderPlaced = "order.placed";
     public const string OrderCancelled = "order.cancelled";
+    public const string PaymentRecorded = "payment.recorded";
 }
 
 public sealed record AuditRow(
