@@ -33,7 +33,8 @@ try
         "due-list" => await DueListBenchmark.RunAsync(options, connectionString),
         "delivery-sheet" => await DeliverySheetBenchmark.RunAsync(options, connectionString),
         "billing" => await BillingBenchmark.RunAsync(options, connectionString),
-        _ => throw new ArgumentException($"Unknown benchmark '{benchmark}'. Known: customers-grid, due-list, delivery-sheet, billing."),
+        "customer-portal" => await CustomerPortalBenchmark.RunAsync(options, connectionString),
+        _ => throw new ArgumentException($"Unknown benchmark '{benchmark}'. Known: customers-grid, due-list, delivery-sheet, billing, customer-portal."),
     };
     Console.WriteLine(line);
 }
