@@ -102,16 +102,18 @@ public sealed class CustomerPortal(
                 c.Id, c.Name, c.Status,
                 Invoiced = db.Invoices.Where(i => i.CustomerId == c.Id).Sum(i => (decimal?)i.TotalAmount) ?? 0m,
                 Paid = db.Payments.Where(p => p.CustomerId == c.Id).Sum(p => (decimal?)p.Amount) ?? 0m,
-                LastPayment = db.Payments.Where(p => p.CustomerId == c.Id)
-                    .OrderByDescending(p => p.ReceivedOn).ThenByDescending(p => p.Id)
-                    .Select(p => new { p.ReceivedOn, p.Amount })
-                    .FirstOrDefault(),
-                Latest = db.Invoices.Where(i => i.CustomerId == c.Id)
-                    .OrderByDescending(i => i.IssuedAt).ThenByDescending(i => i.FinancialYear).ThenByDescending(i => i.Sequence)
-                    .Select(i => new MyInvoiceRow(i.Id, i.Number, i.PeriodMonth, i.IsSupplementary, i.IssuedAt, i.Records.Count, i.TotalAmount))
-                    .FirstOrDefault(),
             })
             .SingleOrDefaultAsync(cancellationToken) ?? throw new AccessDeniedException();
+        // Read on their own, not as subqueries of the query above: EF would turn those into window functions over every
+        // customer's invoices and payments.
+        var lastPayment = await db.Payments.AsNoTracking().Where(p => p.CustomerId == me.Id)
+            .OrderByDescending(p => p.ReceivedOn).ThenByDescending(p => p.Id)
+            .Select(p => new { p.ReceivedOn, p.Amount })
+            .FirstOrDefaultAsync(cancellationToken);
+        var latest = await db.Invoices.AsNoTracking().Where(i => i.CustomerId == me.Id)
+            .OrderByDescending(i => i.IssuedAt).ThenByDescending(i => i.FinancialYear).ThenByDescending(i => i.Sequence)
+            .Select(i => new MyInvoiceRow(i.Id, i.Number, i.PeriodMonth, i.IsSupplementary, i.IssuedAt, i.Records.Count, i.TotalAmount))
+            .FirstOrDefaultAsync(cancellationToken);
 
         var tomorrow = await DayAsync(db, me.Id, clock.Tomorrow, cancellationToken);
         var today = clock.Today;
@@ -121,8 +123,8 @@ public sealed class CustomerPortal(
         return new MyHomeView(
             me.Id, me.Name, me.Status, tomorrow,
             new MonthToDate(month, delivered, partial, notDelivered, recorded.Sum(r => r.Amount)),
-            me.Latest,
-            new AccountBalance(me.Invoiced, me.Paid, me.LastPayment?.ReceivedOn, me.LastPayment?.Amount));
+            latest,
+            new AccountBalance(me.Invoiced, me.Paid, lastPayment?.ReceivedOn, lastPayment?.Amount));
     }
 
     /// <summary>The caller's customer id, for the subscription and order services that take one.</summary>
